@@ -263,7 +263,8 @@ pub fn parse(format: Format, files: &[SourceFile]) -> Result<Parsed, ImportError
         Format::FtmJson => ftm::parse(single(files, format)?)?,
         Format::EuFsfXml => eu::parse(single(files, format)?)?,
     };
-    check_names(&parsed, files)?;
+    let mut parsed = parsed;
+    check_entities(&mut parsed, files)?;
     Ok(parsed)
 }
 
@@ -277,8 +278,26 @@ fn single(files: &[SourceFile], format: Format) -> Result<&SourceFile, ImportErr
     }
 }
 
-/// Refuses a list with an absurd name: a corrupt or hostile file, not a designation.
-fn check_names(parsed: &Parsed, files: &[SourceFile]) -> Result<(), ImportError> {
+/// Refuses a list with an absurd name (a corrupt or hostile file, not a designation) or with
+/// no entries; keeps the first of entries that share an id, with a warning.
+fn check_entities(parsed: &mut Parsed, files: &[SourceFile]) -> Result<(), ImportError> {
+    let mut seen = std::collections::HashSet::new();
+    let mut duplicates = Vec::new();
+    parsed.entities.retain(|e| {
+        let first = seen.insert(e.entry_id.clone());
+        if !first {
+            duplicates.push(e.entry_id.clone());
+        }
+        first
+    });
+    for entry_id in duplicates {
+        parsed.warnings.push(Warning {
+            file: files[0].name.clone(),
+            line: None,
+            entry_id: Some(entry_id),
+            reason: "a second entry with this id; the first one was kept".into(),
+        });
+    }
     for entity in &parsed.entities {
         for name in &entity.names {
             let chars = name.full.chars().count();

@@ -86,17 +86,38 @@ pub fn utf8_or_windows_1252(file: &SourceFile) -> (String, Option<Warning>) {
     }
 }
 
-/// Parses XML, mapping a parser error to the file, line and column.
+/// Decodes a file as UTF-8 and parses it as XML.
+pub fn xml_file(file: &SourceFile) -> Result<roxmltree::Document<'_>, ImportError> {
+    xml(file, utf8(file)?)
+}
+
+/// Parses XML, mapping a parser error to the file, line and column. A file cut short is
+/// reported at its last line (the parser itself would point at the unclosed root, line 1).
 pub fn xml<'a>(file: &SourceFile, text: &'a str) -> Result<roxmltree::Document<'a>, ImportError> {
-    roxmltree::Document::parse(text).map_err(|e| {
-        let pos = e.pos();
-        ImportError::Xml {
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty { file: file.name.clone() });
+    }
+    roxmltree::Document::parse(text).map_err(|e| match e {
+        roxmltree::Error::UnclosedRootNode => ImportError::Xml {
             file: file.name.clone(),
-            line: pos.row as u64,
-            column: pos.col as u64,
-            reason: e.to_string(),
+            line: line_of(text.as_bytes(), text.len()),
+            column: text.rsplit('\n').next().map_or(0, |last| last.chars().count()) as u64 + 1,
+            reason: "the file ends before its root element is closed; it is truncated".into(),
+        },
+        e => {
+            let pos = e.pos();
+            ImportError::Xml { file: file.name.clone(), line: pos.row as u64, column: pos.col as u64, reason: e.to_string() }
         }
     })
+}
+
+/// The `YYYY-MM-DD` at the start of a date or timestamp (`2026-02-27T00:00:09.554Z`,
+/// `2015-04-07-04:00`), if it is a real calendar date.
+pub fn iso_date(value: &str) -> Option<String> {
+    let head = value.trim().get(..10)?;
+    let mut parts = head.split('-');
+    let (y, m, d) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
+    partial_iso(y, m, d).filter(|date| date.len() == 10)
 }
 
 /// The 1-based line of an XML node, for warnings.
