@@ -1,1 +1,241 @@
-fn main() {}
+//! The `klaring` command line: thin over the library. It parses arguments, calls one library
+//! function, prints, and sets the exit status. Errors go to stderr as one `anyhow` chain;
+//! with `--json`, stdout carries only whole JSON documents (one per line in batch mode).
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use klaring::matching::{Query, DEFAULT_THRESHOLD};
+use klaring::model::Schema;
+use klaring::screening::{ScreenResult, Screener};
+use klaring::{app, batch, lists, screening};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Parser)]
+#[command(name = "klaring", version, about = "Screen counterparties against sanctions lists, offline")]
+struct Cli {
+    /// Where the database lives (default: the platform's application data directory).
+    #[arg(long, global = true, env = "KLARING_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Screen a name, or a batch file of names, against the current lists.
+    Screen {
+        /// The name to screen (omit with --batch).
+        name: Option<String>,
+        /// ISO 3166 alpha-2 country code (nationality, residence or registration).
+        #[arg(long)]
+        country: Option<String>,
+        /// Date or year of birth: YYYY, YYYY-MM or YYYY-MM-DD.
+        #[arg(long)]
+        birth_date: Option<String>,
+        /// person, organization, vessel or aircraft.
+        #[arg(long)]
+        schema: Option<String>,
+        /// A passport, registration or IMO number.
+        #[arg(long)]
+        identifier: Option<String>,
+        /// CSV (header with `name`, optional id, country, birth_date, schema) or JSON lines.
+        #[arg(long, conflicts_with = "name")]
+        batch: Option<PathBuf>,
+        /// Alert threshold in [0, 1].
+        #[arg(long, default_value_t = DEFAULT_THRESHOLD)]
+        threshold: f64,
+        /// Worker threads for --batch (default: one per core).
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Print JSON: one document, or one line per batch row.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import list files in their published format (the list and format are recognised).
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Import under this list id instead of the recognised one.
+        #[arg(long)]
+        list: Option<String>,
+        /// For files that carry no date: the date the data is current as of (YYYY-MM-DD).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+    /// Show the loaded lists with version, publisher date, age and staleness.
+    Lists {
+        /// Flag lists whose data is older than this many days.
+        #[arg(long, default_value_t = screening::DEFAULT_MAX_AGE_DAYS)]
+        max_age: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one list entry in full.
+    Entry { list: String, entry_id: String },
+}
+
+fn main() {
+    let cli = Cli::parse();
+    if let Err(err) = run(cli) {
+        eprintln!("klaring: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let data_dir = app::data_dir(cli.data_dir.as_deref());
+    let mut store = app::open(&data_dir).with_context(|| format!("opening the data directory {}", data_dir.display()))?;
+    match cli.command {
+        Command::Screen { name, country, birth_date, schema, identifier, batch, threshold, threads, json } => {
+            if !(0.0..=1.0).contains(&threshold) {
+                bail!("--threshold must be between 0 and 1");
+            }
+            let screener = Screener::load(&store)?;
+            match (name, batch) {
+                (Some(name), None) => {
+                    let schema = schema.as_deref().map(parse_schema).transpose()?;
+                    let query = Query { name, country: country.map(|c| c.to_ascii_lowercase()), birth_date, schema, identifier };
+                    let result = screener.screen(None, &query, threshold)?;
+                    print_result(&result, json)
+                }
+                (None, Some(path)) => screen_batch(&screener, &path, threshold, threads, json),
+                _ => bail!("give a NAME or --batch FILE"),
+            }
+        }
+        Command::Import { files, list, as_of } => {
+            let sources = files
+                .iter()
+                .map(|path| {
+                    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+                    Ok(lists::SourceFile { name: path.display().to_string(), bytes })
+                })
+                .collect::<Result<Vec<_>>>()?;
+            let version = store.import(&sources, &klaring::store::ImportOptions { list, as_of })?;
+            println!(
+                "imported {} version {}: {} entries, {} warnings",
+                version.list,
+                version.version,
+                version.record_count,
+                version.warnings.len()
+            );
+            for w in version.warnings.iter().take(20) {
+                eprintln!("  warning: {}", describe_warning(w));
+            }
+            if version.warnings.len() > 20 {
+                eprintln!("  … and {} more (see `klaring lists --json`)", version.warnings.len() - 20);
+            }
+            Ok(())
+        }
+        Command::Lists { max_age, json } => {
+            let today = chrono::Utc::now().date_naive();
+            let status = screening::list_status(&store.current_versions()?, today, max_age);
+            if json {
+                println!("{}", serde_json::to_string(&status)?);
+            } else {
+                println!("{:<10} {:<22} {:<11} {:>5} {:>8} {:>8}  status", "list", "version", "date", "age", "entries", "warnings");
+                for s in &status {
+                    let v = &s.version;
+                    let date = match (&v.published, &v.as_of) {
+                        (Some(p), _) => p.clone(),
+                        (None, Some(a)) => format!("{a}*"),
+                        (None, None) => "unknown".into(),
+                    };
+                    let flag = if s.stale { format!("STALE (older than {max_age} days)") } else { "current".into() };
+                    println!(
+                        "{:<10} {:<22} {:<11} {:>4}d {:>8} {:>8}  {}",
+                        v.list,
+                        v.version,
+                        date,
+                        s.age_days,
+                        v.record_count,
+                        v.warnings.len(),
+                        flag
+                    );
+                }
+                println!("* no publisher date in the file: the date the data is known to be current as of");
+            }
+            Ok(())
+        }
+        Command::Entry { list, entry_id } => {
+            let entity = store.entity(&list, &entry_id)?.with_context(|| format!("{list} has no entry {entry_id}"))?;
+            println!("{}", serde_json::to_string_pretty(&entity)?);
+            Ok(())
+        }
+    }
+}
+
+fn parse_schema(text: &str) -> Result<Schema> {
+    match Schema::parse(text) {
+        Schema::Unknown => bail!("--schema {text:?}: use person, organization, vessel or aircraft"),
+        schema => Ok(schema),
+    }
+}
+
+fn describe_warning(w: &klaring::model::Warning) -> String {
+    let mut at = w.file.clone();
+    if let Some(line) = w.line {
+        at.push_str(&format!(", line {line}"));
+    }
+    if let Some(entry) = &w.entry_id {
+        at.push_str(&format!(", entry {entry}"));
+    }
+    format!("{at}: {}", w.reason)
+}
+
+fn print_result(result: &ScreenResult, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(result)?)?;
+        return Ok(());
+    }
+    if result.hits.is_empty() {
+        writeln!(out, "no alerts for {:?} (threshold {:.2}, {} lists)", result.query.name, result.threshold, result.lists.len())?;
+    }
+    for hit in &result.hits {
+        writeln!(out, "{:.3}  {:<9} {:<24} {}", hit.score, hit.list, hit.entry_id, hit.name)?;
+        if hit.matched_name != hit.name {
+            writeln!(out, "       matched: {}", hit.matched_name)?;
+        }
+        writeln!(out, "       {}", hit.explanation.summary)?;
+    }
+    Ok(())
+}
+
+/// Screens every row, in parallel, and prints the results in input order.
+fn screen_batch(screener: &Screener, path: &Path, threshold: f64, threads: Option<usize>, json: bool) -> Result<()> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let rows = batch::parse(&path.display().to_string(), &text)?;
+    let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
+    let progress = indicatif::ProgressBar::new(rows.len() as u64);
+    progress.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} screened ({per_sec}, {eta} left)")
+            .expect("static template"),
+    );
+    let results = klaring::screening::screen_all(screener, &rows, threshold, threads, || progress.inc(1));
+    progress.finish_and_clear();
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = 0;
+    for (row, result) in rows.iter().zip(results) {
+        match result {
+            Ok(result) if json => writeln!(out, "{}", serde_json::to_string(&result)?)?,
+            Ok(result) => {
+                let top = result.hits.first().map(|h| format!("{:.3} {} {} {}", h.score, h.list, h.entry_id, h.name));
+                writeln!(out, "{:<10} {:<40} {:>3} alerts  {}", row.id, row.query.name, result.hits.len(), top.unwrap_or_default())?;
+            }
+            Err(err) => {
+                failed += 1;
+                eprintln!("klaring: {}, line {} (id {}): {err}", path.display(), row.line, row.id);
+                if json {
+                    let error = serde_json::json!({"id": row.id, "query": row.query, "error": err.to_string()});
+                    writeln!(out, "{error}")?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    if failed > 0 {
+        bail!("{failed} of {} rows could not be screened", rows.len());
+    }
+    Ok(())
+}

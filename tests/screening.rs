@@ -1,0 +1,115 @@
+//! Screening scenarios over the real bundled lists, as an export manager meets them: the
+//! listed party written another way must alert, with an explanation a reviewer can check; an
+//! innocent namesake must not.
+
+use klaring::app;
+use klaring::matching::{Hit, Query, DEFAULT_THRESHOLD};
+use klaring::model::Schema;
+use klaring::screening::Screener;
+use std::sync::OnceLock;
+
+fn screener() -> &'static Screener {
+    static SCREENER: OnceLock<(tempfile::TempDir, Screener)> = OnceLock::new();
+    &SCREENER
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let store = app::open(dir.path()).unwrap();
+            let screener = Screener::load(&store).unwrap();
+            (dir, screener)
+        })
+        .1
+}
+
+fn person(name: &str) -> Query {
+    Query { name: name.into(), schema: Some(Schema::Person), ..Query::default() }
+}
+
+fn organization(name: &str) -> Query {
+    Query { name: name.into(), schema: Some(Schema::Organization), ..Query::default() }
+}
+
+fn alerts(query: &Query) -> Vec<Hit> {
+    screener().screen(None, query, DEFAULT_THRESHOLD).unwrap().hits
+}
+
+fn alerted(query: &Query, list: &str, entry_id: &str) -> Hit {
+    let hits = alerts(query);
+    hits.iter().find(|h| h.list == list && h.entry_id == entry_id).cloned().unwrap_or_else(|| {
+        let got: Vec<String> = hits.iter().take(5).map(|h| format!("{} {} {} {}", h.list, h.entry_id, h.score, h.name)).collect();
+        panic!("{:?} should alert on {list} {entry_id}; got {got:#?}", query.name)
+    })
+}
+
+#[test]
+fn a_listed_person_is_found_exactly_with_an_explanation() {
+    let hit = alerted(&person("Murad Stanislavovich GADZHIYEV"), "ofac-sdn", "35587");
+    assert_eq!(hit.score, 1.0);
+    expect_test::expect!["name 1.00: murad = murad; stanislavovich = stanislavovich; gadzhiyev = gadzhiyev"]
+        .assert_eq(&hit.explanation.summary);
+}
+
+#[test]
+fn a_typo_still_finds_the_listed_person() {
+    let hit = alerted(&person("Ednba Madzongwe"), "ca-sema", "Zimbabwe||99");
+    expect_test::expect!["name 0.94: madzongwe = madzongwe; ednba ≈ edna (spelling, 0.89)"].assert_eq(&hit.explanation.summary);
+}
+
+#[test]
+fn surname_first_with_a_comma_finds_the_same_person() {
+    alerted(&person("GADZHIYEV, Murad Stanislavovich"), "ofac-sdn", "35587");
+}
+
+#[test]
+fn a_name_written_in_cyrillic_finds_the_latin_entry() {
+    let hit = alerted(&person("Сергей Борисович БРИЛЕВ"), "au-dfat", "7218");
+    assert!(hit.explanation.pairs.iter().any(|p| p.query == "sergey"), "{:?}", hit.explanation.pairs);
+}
+
+#[test]
+fn a_company_under_another_legal_form_is_found() {
+    let hit = alerted(&organization("Marine Trans Shipping JSC"), "ofac-sdn", "37066");
+    assert!(hit.explanation.legal_forms_ignored.contains(&"jsc".to_string()), "{:?}", hit.explanation);
+}
+
+#[test]
+fn look_alike_letters_and_invisible_characters_do_not_hide_a_listed_party() {
+    // Cyrillic "а" and "о", a zero-width space and a no-break space.
+    let evasive = "M\u{0430}rine Tr\u{0430}ns\u{200b} Shipping\u{a0}LLC";
+    alerted(&organization(evasive), "ofac-sdn", "37066");
+}
+
+#[test]
+fn an_innocent_namesake_sharing_a_common_token_does_not_alert() {
+    for name in ["Mohammed Ali", "Jasmine Adams", "Noord Electronics B.V.", "Ahmed Hassan Trading", "Bank of Utrecht"] {
+        let hits = alerts(&Query { name: name.into(), ..Query::default() });
+        assert!(hits.is_empty(), "{name} should not alert, got {:?}", hits.iter().map(|h| (&h.list, &h.entry_id, h.score, &h.name)).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn a_conflicting_birth_date_lowers_the_score_but_never_hides_an_exact_name() {
+    let plain = alerted(&person("Murad Stanislavovich GADZHIYEV"), "ofac-sdn", "35587");
+    let mut query = person("Murad Stanislavovich GADZHIYEV");
+    query.birth_date = Some("1990".into());
+    let conflicting = alerted(&query, "ofac-sdn", "35587");
+    assert!(conflicting.score < plain.score);
+    assert!(conflicting.score >= DEFAULT_THRESHOLD);
+    let birth = conflicting.explanation.adjustments.iter().find(|a| a.factor == "birth_date").unwrap();
+    assert!(birth.delta < 0.0 && birth.detail.contains("born 1990, listed person 1961"), "{birth:?}");
+}
+
+#[test]
+fn a_matching_birth_date_raises_the_score_of_a_near_match() {
+    let mut query = person("Ednba Madzongwe");
+    let without = alerted(&query, "ca-sema", "Zimbabwe||99").score;
+    query.birth_date = Some("1943-07-11".into());
+    let with = alerted(&query, "ca-sema", "Zimbabwe||99").score;
+    assert!(with > without, "{with} > {without}");
+}
+
+#[test]
+fn an_absurd_query_is_refused_not_screened() {
+    let err = screener().screen(None, &person(&"x".repeat(5000)), DEFAULT_THRESHOLD).unwrap_err();
+    assert_eq!(err.to_string(), "the name has 5000 characters; names longer than 1000 are refused");
+    assert!(screener().screen(None, &person(" -- "), DEFAULT_THRESHOLD).is_err());
+}
