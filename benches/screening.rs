@@ -51,7 +51,12 @@ fn main() {
     let two = throughput(2);
 
     println!("lists imported:        {installed} lists, {entities} entries in {:.2} s", import.as_secs_f64());
-    println!("index build:           {:.2} s ({} names, {} distinct tokens)", build.as_secs_f64(), screener.index().names.len(), screener.index().vocabulary_size());
+    println!(
+        "index build:           {:.2} s ({} names, {} distinct tokens)",
+        build.as_secs_f64(),
+        screener.index().names.len(),
+        screener.index().vocabulary_size()
+    );
     println!("single query latency:  p50 {:.2} ms, p99 {:.2} ms ({} queries)", pct(0.50), pct(0.99), latencies.len());
     println!("batch throughput:      {one:.0} queries/s with 1 thread, {two:.0} queries/s with 2 threads");
     println!("peak resident memory:  {}", peak_memory());
@@ -64,15 +69,30 @@ fn queries() -> Vec<Row> {
         return batch::parse(&path, &text).expect("parse queries");
     }
     let names = [
-        "Murad Stanislavovich GADZHIYEV", "Omar Patek", "Ivan ABRAMOV", "Сергей Борисович БРИЛЕВ",
-        "Banco Nacional de Cuba", "Marine Trans Shipping LLC", "KB Radar Sdn. Bhd.", "Jasmine Adams",
-        "Noord Electronics B.V.", "Chengdu Xinhong Textile Co., Ltd.", "Mohammed Ali", "Ahmed Hassan Trading",
-        "Dmitry Sergeyevich PERMINOV", "Shahid Sattari Ground Equipment Industries", "Anya Kovaleva",
+        "Murad Stanislavovich GADZHIYEV",
+        "Omar Patek",
+        "Ivan ABRAMOV",
+        "Сергей Борисович БРИЛЕВ",
+        "Banco Nacional de Cuba",
+        "Marine Trans Shipping LLC",
+        "KB Radar Sdn. Bhd.",
+        "Jasmine Adams",
+        "Noord Electronics B.V.",
+        "Chengdu Xinhong Textile Co., Ltd.",
+        "Mohammed Ali",
+        "Ahmed Hassan Trading",
+        "Dmitry Sergeyevich PERMINOV",
+        "Shahid Sattari Ground Equipment Industries",
+        "Anya Kovaleva",
     ];
     names
         .iter()
         .enumerate()
-        .map(|(i, n)| Row { id: i.to_string(), line: i as u64 + 1, query: Query { name: n.to_string(), ..Query::default() } })
+        .map(|(i, n)| Row {
+            id: i.to_string(),
+            line: i as u64 + 1,
+            query: Query { name: n.to_string(), ..Query::default() },
+        })
         .collect()
 }
 

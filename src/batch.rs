@@ -36,7 +36,13 @@ fn field(value: Option<&str>) -> Option<String> {
     value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
 }
 
-fn query(name: String, country: Option<String>, birth_date: Option<String>, schema: Option<String>, identifier: Option<String>) -> Query {
+fn query(
+    name: String,
+    country: Option<String>,
+    birth_date: Option<String>,
+    schema: Option<String>,
+    identifier: Option<String>,
+) -> Query {
     Query {
         name,
         country: country.map(|c| c.to_ascii_lowercase()),
@@ -53,15 +59,21 @@ fn json_lines(file: &str, text: &str) -> Result<Vec<Row>, BatchError> {
         if line.trim().is_empty() {
             continue;
         }
-        let value: serde_json::Value = serde_json::from_str(line)
-            .map_err(|e| BatchError::Line { file: file.to_string(), line: line_no, reason: format!("not valid JSON: {e}") })?;
+        let value: serde_json::Value = serde_json::from_str(line).map_err(|e| BatchError::Line {
+            file: file.to_string(),
+            line: line_no,
+            reason: format!("not valid JSON: {e}"),
+        })?;
         let get = |key: &str| match value.get(key) {
             Some(serde_json::Value::String(s)) => field(Some(s)),
             Some(serde_json::Value::Number(n)) => Some(n.to_string()),
             _ => None,
         };
-        let name = get("name")
-            .ok_or_else(|| BatchError::Line { file: file.to_string(), line: line_no, reason: "no \"name\"".into() })?;
+        let name = get("name").ok_or_else(|| BatchError::Line {
+            file: file.to_string(),
+            line: line_no,
+            reason: "no \"name\"".into(),
+        })?;
         rows.push(Row {
             id: get("id").unwrap_or_else(|| (rows.len() + 1).to_string()),
             line: line_no,
@@ -80,8 +92,10 @@ fn csv_rows(file: &str, text: &str) -> Result<Vec<Row>, BatchError> {
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     let column = |key: &str| header.iter().position(|h| h == key);
-    let name_col = column("name").ok_or_else(|| BatchError::NoNameColumn { file: file.to_string(), found: header.join(", ") })?;
-    let (id, country, birth, schema, ident) = (column("id"), column("country"), column("birth_date"), column("schema"), column("identifier"));
+    let name_col =
+        column("name").ok_or_else(|| BatchError::NoNameColumn { file: file.to_string(), found: header.join(", ") })?;
+    let (id, country, birth, schema, ident) =
+        (column("id"), column("country"), column("birth_date"), column("schema"), column("identifier"));
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(|e| BatchError::Line {

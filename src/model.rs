@@ -24,8 +24,8 @@ impl Schema {
     pub fn parse(text: &str) -> Schema {
         match text.trim().to_ascii_lowercase().as_str() {
             "person" | "individual" | "individuals" | "p" => Schema::Person,
-            "organization" | "organisation" | "entity" | "entities" | "company" | "legalentity"
-            | "legal entity" | "org" | "e" => Schema::Organization,
+            "organization" | "organisation" | "entity" | "entities" | "company" | "legalentity" | "legal entity"
+            | "org" | "e" => Schema::Organization,
             "vessel" | "ship" | "ships" | "v" => Schema::Vessel,
             "aircraft" | "a" => Schema::Aircraft,
             _ => Schema::Unknown,

@@ -24,14 +24,54 @@ use serde::Serialize;
 
 /// The lists Klaring knows, with the rule for their entry ids.
 pub const LISTS: &[ListInfo] = &[
-    ListInfo { id: "eu-fsf", title: "EU Financial Sanctions Files (consolidated list)", authority: "European Commission (DG FISMA)", effect: Effect::Prohibition },
-    ListInfo { id: "un-sc", title: "UN Security Council Consolidated List", authority: "United Nations Security Council", effect: Effect::Prohibition },
-    ListInfo { id: "ofac-sdn", title: "OFAC Specially Designated Nationals (SDN)", authority: "US Treasury, OFAC", effect: Effect::RiskSignal },
-    ListInfo { id: "ofac-cons", title: "OFAC Consolidated (non-SDN) list", authority: "US Treasury, OFAC", effect: Effect::RiskSignal },
-    ListInfo { id: "uk-ofsi", title: "UK OFSI Consolidated List of Financial Sanctions Targets", authority: "HM Treasury, OFSI", effect: Effect::RiskSignal },
-    ListInfo { id: "uk-fcdo", title: "UK Sanctions List (FCDO)", authority: "Foreign, Commonwealth & Development Office", effect: Effect::RiskSignal },
-    ListInfo { id: "ca-sema", title: "Canada Consolidated Autonomous Sanctions List (SEMA)", authority: "Global Affairs Canada", effect: Effect::RiskSignal },
-    ListInfo { id: "au-dfat", title: "Australia DFAT Consolidated List", authority: "Australian Government, DFAT", effect: Effect::RiskSignal },
+    ListInfo {
+        id: "eu-fsf",
+        title: "EU Financial Sanctions Files (consolidated list)",
+        authority: "European Commission (DG FISMA)",
+        effect: Effect::Prohibition,
+    },
+    ListInfo {
+        id: "un-sc",
+        title: "UN Security Council Consolidated List",
+        authority: "United Nations Security Council",
+        effect: Effect::Prohibition,
+    },
+    ListInfo {
+        id: "ofac-sdn",
+        title: "OFAC Specially Designated Nationals (SDN)",
+        authority: "US Treasury, OFAC",
+        effect: Effect::RiskSignal,
+    },
+    ListInfo {
+        id: "ofac-cons",
+        title: "OFAC Consolidated (non-SDN) list",
+        authority: "US Treasury, OFAC",
+        effect: Effect::RiskSignal,
+    },
+    ListInfo {
+        id: "uk-ofsi",
+        title: "UK OFSI Consolidated List of Financial Sanctions Targets",
+        authority: "HM Treasury, OFSI",
+        effect: Effect::RiskSignal,
+    },
+    ListInfo {
+        id: "uk-fcdo",
+        title: "UK Sanctions List (FCDO)",
+        authority: "Foreign, Commonwealth & Development Office",
+        effect: Effect::RiskSignal,
+    },
+    ListInfo {
+        id: "ca-sema",
+        title: "Canada Consolidated Autonomous Sanctions List (SEMA)",
+        authority: "Global Affairs Canada",
+        effect: Effect::RiskSignal,
+    },
+    ListInfo {
+        id: "au-dfat",
+        title: "Australia DFAT Consolidated List",
+        authority: "Australian Government, DFAT",
+        effect: Effect::RiskSignal,
+    },
 ];
 
 /// What a hit on a list means for an EU exporter (domain brief §3.4).
@@ -151,10 +191,8 @@ pub const MAX_NAME_CHARS: usize = 1000;
 /// Recognises the format of a set of files and the list they belong to. `list` (from
 /// `--list`) overrides the list id, never the format.
 pub fn detect(files: &[SourceFile], list: Option<&str>) -> Result<(String, Format), ImportError> {
-    let first = files.first().ok_or_else(|| ImportError::Mixed {
-        files: String::new(),
-        reason: "no files given".into(),
-    })?;
+    let first =
+        files.first().ok_or_else(|| ImportError::Mixed { files: String::new(), reason: "no files given".into() })?;
     let mut found: Option<(String, Format)> = None;
     for file in files {
         let this = detect_one(file)?;
@@ -206,10 +244,7 @@ fn detect_one(file: &SourceFile) -> Result<(String, Format), ImportError> {
         return Err(ImportError::Empty { file: file.name.clone() });
     }
     let base = file.base_name();
-    let unknown = |detail: &str| ImportError::UnknownFormat {
-        file: file.name.clone(),
-        detail: detail.to_string(),
-    };
+    let unknown = |detail: &str| ImportError::UnknownFormat { file: file.name.clone(), detail: detail.to_string() };
     // Zip containers: XLSX and ODS. Tell them apart by the file name, then by the first sheet.
     if bytes.starts_with(b"PK\x03\x04") {
         return if base.ends_with(".ods") {

@@ -106,7 +106,12 @@ pub fn xml<'a>(file: &SourceFile, text: &'a str) -> Result<roxmltree::Document<'
         },
         e => {
             let pos = e.pos();
-            ImportError::Xml { file: file.name.clone(), line: pos.row as u64, column: pos.col as u64, reason: e.to_string() }
+            ImportError::Xml {
+                file: file.name.clone(),
+                line: pos.row as u64,
+                column: pos.col as u64,
+                reason: e.to_string(),
+            }
         }
     })
 }
@@ -127,10 +132,7 @@ pub fn xml_line(doc: &roxmltree::Document, node: roxmltree::Node) -> u64 {
 
 /// The cleaned text of the first child element called `name`, if not empty.
 pub fn child_text(node: roxmltree::Node, name: &str) -> Option<String> {
-    node.children()
-        .find(|c| c.is_element() && c.tag_name().name() == name)
-        .and_then(|c| c.text())
-        .and_then(non_empty)
+    node.children().find(|c| c.is_element() && c.tag_name().name() == name).and_then(|c| c.text()).and_then(non_empty)
 }
 
 /// All child elements called `name`.
@@ -162,36 +164,27 @@ pub fn xml_root_name(head: &str) -> Option<String> {
 
 /// Opens an XLSX/ODS workbook held in memory.
 pub fn workbook(file: &SourceFile) -> Result<calamine::Sheets<std::io::Cursor<Vec<u8>>>, ImportError> {
-    calamine::open_workbook_auto_from_rs(std::io::Cursor::new(file.bytes.clone())).map_err(|e| ImportError::Sheet {
-        file: file.name.clone(),
-        reason: e.to_string(),
-    })
+    calamine::open_workbook_auto_from_rs(std::io::Cursor::new(file.bytes.clone()))
+        .map_err(|e| ImportError::Sheet { file: file.name.clone(), reason: e.to_string() })
 }
 
 /// The first sheet as a range of cells.
 pub fn first_sheet(file: &SourceFile) -> Result<calamine::Range<calamine::Data>, ImportError> {
     use calamine::Reader;
     let mut book = workbook(file)?;
-    let name = book.sheet_names().first().cloned().ok_or_else(|| ImportError::Sheet {
-        file: file.name.clone(),
-        reason: "the workbook has no sheets".into(),
-    })?;
-    book.worksheet_range(&name).map_err(|e| ImportError::Sheet {
-        file: file.name.clone(),
-        reason: format!("sheet {name:?}: {e}"),
-    })
+    let name = book
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or_else(|| ImportError::Sheet { file: file.name.clone(), reason: "the workbook has no sheets".into() })?;
+    book.worksheet_range(&name)
+        .map_err(|e| ImportError::Sheet { file: file.name.clone(), reason: format!("sheet {name:?}: {e}") })
 }
 
 /// The text of the first sheet's first cell, lower case, for telling workbooks apart.
 pub fn first_sheet_first_cell(file: &SourceFile) -> Result<String, ImportError> {
     let range = first_sheet(file)?;
-    Ok(range
-        .rows()
-        .next()
-        .and_then(|row| row.first())
-        .map(cell_text)
-        .unwrap_or_default()
-        .to_lowercase())
+    Ok(range.rows().next().and_then(|row| row.first()).map(cell_text).unwrap_or_default().to_lowercase())
 }
 
 /// A spreadsheet cell as cleaned text (numbers without a trailing ".0").
@@ -275,9 +268,8 @@ fn split_alternatives(text: &str) -> Vec<String> {
     let mut marked = String::with_capacity(text.len());
     let chars: Vec<char> = text.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
-        let is_label = c.is_ascii_lowercase()
-            && chars.get(i + 1) == Some(&')')
-            && (i == 0 || !chars[i - 1].is_alphanumeric());
+        let is_label =
+            c.is_ascii_lowercase() && chars.get(i + 1) == Some(&')') && (i == 0 || !chars[i - 1].is_alphanumeric());
         if is_label {
             marked.push(';');
         }
@@ -310,14 +302,15 @@ fn year_range(piece: &str) -> Option<(i32, i32)> {
 /// One date in any of the common spellings.
 fn one_date(piece: &str) -> Option<String> {
     let piece = piece.trim().trim_start_matches(|c: char| c.is_ascii_lowercase() && c != 'j' || c == ')' || c == ' ');
-    let tokens: Vec<&str> = piece
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '.')
-        .filter(|t| !t.is_empty())
-        .collect();
+    let tokens: Vec<&str> =
+        piece.split(|c: char| c.is_whitespace() || c == ',' || c == '.').filter(|t| !t.is_empty()).collect();
     // ISO: 1961-07-31, 1961-07
     for t in &tokens {
         let parts: Vec<&str> = t.split('-').collect();
-        if parts.len() > 1 && parts[0].len() == 4 && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) {
+        if parts.len() > 1
+            && parts[0].len() == 4
+            && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+        {
             let y = parts[0].parse().ok()?;
             let m = parts.get(1).and_then(|p| p.parse().ok()).unwrap_or(0);
             let d = parts.get(2).and_then(|p| p.parse().ok()).unwrap_or(0);
@@ -331,10 +324,8 @@ fn one_date(piece: &str) -> Option<String> {
     }
     // "12 Jan 1960", "Jan 1960", "January 12, 1960", "1960"
     let year = tokens.iter().find_map(|t| (t.len() == 4).then(|| t.parse::<i32>().ok()).flatten())?;
-    let month = tokens
-        .iter()
-        .find_map(|t| MONTHS.iter().position(|m| t.starts_with(m)).map(|i| i as u32 + 1))
-        .unwrap_or(0);
+    let month =
+        tokens.iter().find_map(|t| MONTHS.iter().position(|m| t.starts_with(m)).map(|i| i as u32 + 1)).unwrap_or(0);
     let day = if month > 0 {
         tokens.iter().find_map(|t| (t.len() <= 2).then(|| t.parse::<u32>().ok()).flatten()).unwrap_or(0)
     } else {

@@ -212,4 +212,3 @@ fn add_country(entity: &mut Entity, name: &str) {
 fn joined(node: Node, fields: &[&str]) -> String {
     fields.iter().filter_map(|f| text::child_text(node, f)).collect::<Vec<_>>().join(", ")
 }
-

@@ -34,6 +34,7 @@ pub struct IndexedName {
     pub full: String,
     pub tokens: Vec<u32>,
     pub legal_forms: Vec<String>,
+    pub acronyms: Vec<String>,
 }
 
 #[derive(Debug, Default)]
@@ -77,6 +78,24 @@ fn deletions(text: &str) -> impl Iterator<Item = u64> + '_ {
         let s: String = chars.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, c)| c).collect();
         hash(&s)
     }))
+}
+
+/// The Latin skeletons an Arabic-script skeleton may stand for: each b may be p, each f may
+/// be v (at most the first four of them, so a long name stays cheap).
+fn abjad_spellings(skeleton: &str) -> Vec<String> {
+    let positions: Vec<usize> =
+        skeleton.char_indices().filter(|(_, c)| matches!(c, 'b' | 'f')).map(|(i, _)| i).take(4).collect();
+    (1..1u32 << positions.len())
+        .map(|mask| {
+            let mut bytes = skeleton.as_bytes().to_vec();
+            for (bit, &at) in positions.iter().enumerate() {
+                if mask & (1 << bit) != 0 {
+                    bytes[at] = if bytes[at] == b'b' { b'p' } else { b'v' };
+                }
+            }
+            String::from_utf8(bytes).expect("ASCII in, ASCII out")
+        })
+        .collect()
 }
 
 impl Index {
@@ -143,7 +162,14 @@ impl Index {
             }
             tokens.push(id);
         }
-        self.names.push(IndexedName { entity, kind, full: full.to_string(), tokens, legal_forms: norm.legal_forms });
+        self.names.push(IndexedName {
+            entity,
+            kind,
+            full: full.to_string(),
+            tokens,
+            legal_forms: norm.legal_forms,
+            acronyms: norm.acronyms,
+        });
     }
 
     pub fn vocabulary_size(&self) -> usize {
@@ -185,6 +211,14 @@ impl Index {
                 seen.extend(ids.iter().take(2000));
             }
         }
+        if token.origin == Origin::Abjad {
+            // Arabic script writes p as b and v as f: look the other spellings up too.
+            for key in abjad_spellings(&token.skeleton) {
+                if let Some(ids) = self.by_skeleton.get(&key) {
+                    seen.extend(ids.iter().take(2000));
+                }
+            }
+        }
         if token.text.len() >= 3 && !token.text.bytes().any(|b| b.is_ascii_digit()) {
             for key in deletions(&token.text) {
                 if let Some(ids) = self.by_deletion.get(&key) {
@@ -197,6 +231,11 @@ impl Index {
         seen.into_iter()
             .filter_map(|id| token_similarity(token, self.token(id)).map(|(sim, _)| (id, sim)))
             .collect()
+    }
+
+    /// The vocabulary id of exactly this token text.
+    pub fn exact(&self, text: &str) -> Option<u32> {
+        self.by_text.get(text).copied()
     }
 
     /// Names whose postings an exact identifier match reaches.

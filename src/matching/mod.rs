@@ -12,7 +12,7 @@ pub mod score;
 
 pub use index::Index;
 
-use crate::model::{NameKind, Schema};
+use crate::model::Schema;
 use adjust::Adjustment;
 use score::{round3, Pair, Weighted};
 use serde::{Deserialize, Serialize};
@@ -58,6 +58,9 @@ pub struct Explanation {
     pub unmatched_query: Vec<String>,
     pub unmatched_list: Vec<String>,
     pub legal_forms_ignored: Vec<String>,
+    /// Acronyms of the name's own words, left out of the comparison.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acronyms_ignored: Vec<String>,
     pub adjustments: Vec<Adjustment>,
 }
 
@@ -157,7 +160,7 @@ pub fn screen(index: &Index, query: &Query, min_score: f64) -> Result<Vec<Hit>, 
         .filter_map(|(entity_id, (matched, name_id))| {
             let entity = &index.entities[entity_id as usize];
             let name = &index.names[name_id as usize];
-            let hit = finish(query, entity, name.kind, &name.full, matched, &norm.legal_forms, &name.legal_forms);
+            let hit = finish(query, &norm, entity, name, matched);
             (hit.score >= min_score).then_some(hit)
         })
         .collect();
@@ -184,12 +187,11 @@ fn candidates(index: &Index, tokens: &[normalize::Token]) -> (Vec<f64>, HashMap<
     let joined: Vec<Option<normalize::Token>> = (0..tokens.len())
         .map(|i| {
             tokens.get(i + 1).map(|next| {
-                let text = format!("{}{}", tokens[i].text, next.text);
-                normalize::Token { skeleton: phonetic::skeleton(&text), text, origin: tokens[i].origin }
+                normalize::Token::new(format!("{}{}", tokens[i].text, next.text), tokens[i].origin)
             })
         })
         .collect();
-    let similar: Vec<Vec<(u32, f64)>> = tokens.iter().map(|t| index.similar_tokens(t)).collect();
+    let similar: Vec<Vec<(u32, f64)>> = tokens.iter().map(|t| reachable(index, t)).collect();
     for (slot, token) in tokens.iter().enumerate() {
         let found = &similar[slot];
         let weight = found
@@ -221,16 +223,38 @@ fn candidates(index: &Index, tokens: &[normalize::Token]) -> (Vec<f64>, HashMap<
     (weights, sums)
 }
 
+/// Particles written joined to the next word ("Alkhatib", "Benomar", "Abdulrahman", and the
+/// assimilated article in "Essaadi"): the list may write them apart.
+const JOINED_PARTICLES: &[&str] =
+    &["abdul", "abdel", "abdal", "abd", "abu", "abou", "al", "el", "ul", "bin", "ben", "ibn", "as", "es", "ash", "ad", "ar", "at", "az", "an"];
+
+/// The vocabulary tokens a query token can stand for: similar tokens, the same without a
+/// joined particle, and two list tokens the query wrote as one ("Starsapphire").
+fn reachable(index: &Index, token: &normalize::Token) -> Vec<(u32, f64)> {
+    let mut found = index.similar_tokens(token);
+    for particle in JOINED_PARTICLES {
+        if let Some(rest) = token.text.strip_prefix(particle).filter(|r| r.len() >= 3) {
+            found.extend(index.similar_tokens(&normalize::Token::new(rest.to_string(), token.origin)));
+        }
+    }
+    if index.exact(&token.text).is_none() && token.text.len() >= 7 {
+        for cut in 3..=token.text.len() - 3 {
+            if let (Some(a), Some(b)) = (index.exact(&token.text[..cut]), index.exact(&token.text[cut..])) {
+                found.extend([(a, 1.0), (b, 1.0)]);
+            }
+        }
+    }
+    found
+}
+
 fn finish(
     query: &Query,
+    query_norm: &normalize::NormName,
     entity: &index::IndexedEntity,
-    kind: NameKind,
-    matched_name: &str,
+    name: &index::IndexedName,
     matched: score::NameMatch,
-    query_forms: &[String],
-    name_forms: &[String],
 ) -> Hit {
-    let mut adjustments = adjust::adjustments(query, entity, kind);
+    let mut adjustments = adjust::adjustments(query, entity, name.kind);
     let mut score = matched.score + adjustments.iter().map(|a| a.delta).sum::<f64>();
     // A conflict lowers a score but never hides an exact name.
     if matched.score >= 1.0 && score < DEFAULT_THRESHOLD {
@@ -242,14 +266,16 @@ fn finish(
         score = DEFAULT_THRESHOLD;
     }
     let score = round3(score.clamp(0.0, 1.0));
-    let mut legal_forms_ignored: Vec<String> = query_forms.iter().chain(name_forms).cloned().collect();
+    let mut legal_forms_ignored: Vec<String> = query_norm.legal_forms.iter().chain(&name.legal_forms).cloned().collect();
     legal_forms_ignored.dedup();
-    let summary = summary(&matched, &legal_forms_ignored, &adjustments);
+    let mut acronyms_ignored: Vec<String> = query_norm.acronyms.iter().chain(&name.acronyms).cloned().collect();
+    acronyms_ignored.dedup();
+    let summary = summary(&matched, &legal_forms_ignored, &acronyms_ignored, &adjustments);
     Hit {
         list: entity.list.clone(),
         entry_id: entity.entry_id.clone(),
         name: entity.primary_name.clone(),
-        matched_name: matched_name.to_string(),
+        matched_name: name.full.clone(),
         score,
         explanation: Explanation {
             summary,
@@ -258,12 +284,13 @@ fn finish(
             unmatched_query: matched.unmatched_query,
             unmatched_list: matched.unmatched_list,
             legal_forms_ignored,
+            acronyms_ignored,
             adjustments,
         },
     }
 }
 
-fn summary(matched: &score::NameMatch, legal_forms: &[String], adjustments: &[Adjustment]) -> String {
+fn summary(matched: &score::NameMatch, legal_forms: &[String], acronyms: &[String], adjustments: &[Adjustment]) -> String {
     let mut parts: Vec<String> = matched
         .pairs
         .iter()
@@ -282,6 +309,9 @@ fn summary(matched: &score::NameMatch, legal_forms: &[String], adjustments: &[Ad
     }
     if !legal_forms.is_empty() {
         parts.push(format!("legal form ignored: {}", legal_forms.join(", ")));
+    }
+    if !acronyms.is_empty() {
+        parts.push(format!("acronym ignored: {}", acronyms.join(", ")));
     }
     let mut line = format!("name {:.2}: {}", matched.score, parts.join("; "));
     for a in adjustments {

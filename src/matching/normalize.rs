@@ -22,9 +22,17 @@ pub enum Origin {
 pub struct Token {
     /// Lower-case ASCII letters and digits.
     pub text: String,
-    /// Consonant skeleton for transliteration variants (see `phonetic`).
+    /// The token with each sound spelt one way (see `phonetic::spelling`).
+    pub spelling: String,
+    /// Consonant skeleton for transliteration variants (see `phonetic::skeleton`).
     pub skeleton: String,
     pub origin: Origin,
+}
+
+impl Token {
+    pub fn new(text: String, origin: Origin) -> Token {
+        Token { spelling: phonetic::spelling(&text), skeleton: phonetic::skeleton(&text), text, origin }
+    }
 }
 
 /// A name ready for comparison.
@@ -34,6 +42,9 @@ pub struct NormName {
     /// Legal-form words taken out of an organisation name ("llc", "ooo", "gmbh"), kept for the
     /// explanation.
     pub legal_forms: Vec<String>,
+    /// An acronym of the name's own words ("Myanma Gems Enterprise (MGE)"), taken out: it
+    /// repeats the name and the other side may not write it.
+    pub acronyms: Vec<String>,
 }
 
 /// Whether legal forms may be taken out: never for persons (a surname can be "Co" or "Sa").
@@ -59,12 +70,27 @@ pub fn normalize(name: &str, legal_forms: LegalForms) -> NormName {
             push_ascii_tokens(&ascii, origin, &mut tokens);
         }
     }
-    let mut norm = NormName { tokens, legal_forms: Vec::new() };
+    let mut norm = NormName { tokens, legal_forms: Vec::new(), acronyms: Vec::new() };
     if legal_forms == LegalForms::Strip {
         strip_legal_forms(&mut norm);
+        strip_acronym(&mut norm);
     }
     norm
 }
+
+/// Abbreviations written out, so "Mgmt" meets "Management".
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("mgmt", "management"),
+    ("intl", "international"),
+    ("mfg", "manufacturing"),
+    ("svcs", "services"),
+    ("svc", "service"),
+    ("natl", "national"),
+    ("assn", "association"),
+    ("dept", "department"),
+    ("univ", "university"),
+    ("inst", "institute"),
+];
 
 /// Splits ASCII text into tokens on anything but letters and digits; apostrophes vanish
 /// inside a word ("O'Brien" → "obrien", "Yur'evich" → "yurevich").
@@ -74,7 +100,8 @@ fn push_ascii_tokens(ascii: &str, origin: Origin, out: &mut Vec<Token>) {
         if piece.is_empty() {
             continue;
         }
-        out.push(Token { text: piece.to_string(), skeleton: phonetic::skeleton(piece), origin });
+        let word = ABBREVIATIONS.iter().find(|(short, _)| *short == piece).map_or(piece, |(_, long)| long);
+        out.push(Token::new(word.to_string(), origin));
     }
 }
 
@@ -176,7 +203,10 @@ const LEGAL_FORMS: &[&str] = &[
     "public limited company",
     "sociedad anonima",
     "societe anonyme",
+    "s de r l de c v",
+    "s de rl de cv",
     "s a de c v",
+    "s de r l",
     "sa de cv",
     "sdn bhd",
     "pte ltd",
@@ -195,18 +225,40 @@ const LEGAL_FORMS: &[&str] = &[
     "n v",
     "llc", "llp", "ltd", "limited", "inc", "incorporated", "corp", "corporation", "company", "co",
     "gmbh", "ag", "kg", "bv", "nv", "sa", "sarl", "srl", "spa", "plc", "lp",
-    "jsc", "ojsc", "cjsc", "pjsc", "ao", "oao", "zao", "pao", "ooo", "tov", "chp",
+    "jsc", "ojsc", "cjsc", "pjsc", "pjs", "ao", "oao", "zao", "pao", "ooo", "tov", "chp",
     "fze", "fzco", "fzc", "fzllc", "dmcc", "wll", "pte", "pvt", "bhd", "sdn",
-    "kft", "zrt", "doo", "oy", "aps", "sp zoo", "spzoo", "sro", "ltda",
+    "kft", "zrt", "doo", "oy", "aps", "sp zoo", "spzoo", "sro", "ltda", "a s", "as", "ltd sti", "sti",
+    // Russian and Ukrainian abbreviations written back from Cyrillic ("ДЖСК" = JSC).
 ];
 
-fn legal_form_table() -> &'static [Vec<&'static str>] {
-    static TABLE: std::sync::OnceLock<Vec<Vec<&'static str>>> = std::sync::OnceLock::new();
+/// A word of a legal form with its skeleton, computed once.
+struct LegalWord {
+    text: &'static str,
+    spelling: String,
+    skeleton: String,
+}
+
+fn legal_form_table() -> &'static [Vec<LegalWord>] {
+    static TABLE: std::sync::OnceLock<Vec<Vec<LegalWord>>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut table: Vec<Vec<&str>> = LEGAL_FORMS.iter().map(|f| f.split(' ').collect()).collect();
+        let mut table: Vec<Vec<LegalWord>> = LEGAL_FORMS
+            .iter()
+            .map(|f| f.split(' ').map(|w| LegalWord { text: w, spelling: phonetic::spelling(w), skeleton: phonetic::skeleton(w) }).collect())
+            .collect();
         table.sort_by_key(|f| std::cmp::Reverse(f.len()));
         table
     })
+}
+
+/// A token is a legal-form word when it is spelt like one ("k v" for C.V.), sounds like one
+/// written back from another script ("dmkk" for DMCC, "dzhsk" for JSC), or is a slip of a
+/// long one ("Compant").
+fn is_legal_word(token: &Token, word: &LegalWord) -> bool {
+    token.spelling == word.spelling
+        || (word.skeleton.len() >= 3 && token.skeleton == word.skeleton)
+        || (word.text.len() >= 5
+            && token.text.len().abs_diff(word.text.len()) <= 1
+            && strsim::osa_distance(&token.text, word.text) <= 1)
 }
 
 /// Takes legal-form phrases out, wherever they stand ("OOO Uralinfo", "Uralinfo LLC",
@@ -220,8 +272,8 @@ fn strip_legal_forms(norm: &mut NormName) {
     'outer: while i < tokens.len() {
         for form in table {
             let end = i + form.len();
-            if end <= tokens.len() && tokens[i..end].iter().zip(form.iter()).all(|(t, f)| t.text == *f) {
-                removed.push(form.join(" "));
+            if end <= tokens.len() && tokens[i..end].iter().zip(form.iter()).all(|(t, f)| is_legal_word(t, f)) {
+                removed.push(form.iter().map(|w| w.text).collect::<Vec<_>>().join(" "));
                 i = end;
                 continue 'outer;
             }
@@ -234,6 +286,21 @@ fn strip_legal_forms(norm: &mut NormName) {
     if !keep.is_empty() {
         norm.tokens = keep;
         norm.legal_forms = removed;
+    }
+}
+
+/// Takes out a token that spells the initials of the other tokens, in order.
+fn strip_acronym(norm: &mut NormName) {
+    if norm.tokens.len() < 3 {
+        return;
+    }
+    let found = norm.tokens.iter().position(|t| {
+        let initials: String =
+            norm.tokens.iter().filter(|o| !std::ptr::eq(*o, t)).filter_map(|o| o.text.chars().next()).collect();
+        t.text.len() >= 2 && t.text == initials
+    });
+    if let Some(i) = found {
+        norm.acronyms.push(norm.tokens.remove(i).text);
     }
 }
 
@@ -276,5 +343,9 @@ mod tests {
         assert_eq!(texts("Beijing Co., Ltd.", LegalForms::Strip), "beijing [co ltd]");
         assert_eq!(texts("Pedro Sa", LegalForms::Keep), "pedro sa");
         assert_eq!(texts("LLC", LegalForms::Strip), "llc");
+        assert_eq!(texts("ZR Energi DMKK", LegalForms::Strip), "zr energi [dmcc]");
+        assert_eq!(texts("Joitn Stock Compant Avilon", LegalForms::Strip), "avilon [joint stock company]");
+        assert_eq!(texts("Oil Tankers SCF Mgmt FZCO", LegalForms::Strip), "oil tankers scf management [fzco]");
+        assert_eq!(normalize("Myanma Gems Enterprise (MGE)", LegalForms::Strip).acronyms, ["mge"]);
     }
 }

@@ -14,6 +14,8 @@
 /// Multi-letter spellings first: longest match wins at each position.
 const SPELLINGS: &[(&str, &str)] = &[
     ("shch", "s"),
+    ("ou", "u"),
+    ("oo", "u"),
     ("dzh", "j"),
     ("sch", "s"),
     ("tch", "c"),
@@ -40,9 +42,9 @@ fn is_vowel(c: char) -> bool {
     matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y')
 }
 
-/// The skeleton of one lower-case ASCII token. Digits are kept as they are (vessel names,
-/// "33 Light Infantry Division").
-pub fn skeleton(token: &str) -> String {
+/// The spelling of one lower-case ASCII token with each sound written one way and doubled
+/// letters single, vowels kept: "dzhosef" and "joseph" both become "josef".
+pub fn spelling(token: &str) -> String {
     let bytes = token.as_bytes();
     let mut out = String::with_capacity(token.len());
     let mut i = 0;
@@ -54,23 +56,49 @@ pub fn skeleton(token: &str) -> String {
                 continue 'outer;
             }
         }
-        let c = bytes[i] as char;
-        if !is_vowel(c) {
-            push_collapsed(&mut out, c.encode_utf8(&mut [0; 4]));
-        } else {
-            // A vowel separates letters: "Hassan" keeps one s, but "Sasa" keeps both.
-            out.push('.');
-        }
+        let mut buffer = [0; 4];
+        let c = if bytes[i] == b'y' { 'i' } else { bytes[i] as char };
+        push_collapsed(&mut out, c.encode_utf8(&mut buffer));
         i += 1;
     }
-    let mut collapsed = String::with_capacity(out.len());
-    for c in out.chars().filter(|c| *c != '.') {
-        if collapsed.ends_with(c) {
+    out
+}
+
+/// The consonant skeleton of a token: its `spelling` without vowels. Letters separated by a
+/// vowel stay two ("Khalili" → "hll"), so only adjacent doubles fold. Digits are kept as they
+/// are (vessel names, "33 Light Infantry Division").
+pub fn skeleton(token: &str) -> String {
+    let mut out = String::with_capacity(token.len());
+    let mut after_vowel = false;
+    for c in spelling(token).chars() {
+        // Ukrainian writes h where Russian writes g (Ihor / Igor, Oleh / Oleg).
+        let c = if c == 'g' { 'h' } else { c };
+        if is_vowel(c) {
+            after_vowel = true;
             continue;
         }
-        collapsed.push(c);
+        if !out.ends_with(c) || after_vowel {
+            out.push(c);
+        }
+        after_vowel = false;
     }
-    collapsed
+    out
+}
+
+/// A skeleton as Arabic script would write it: no p (written b) and no v (written f).
+pub fn abjad_skeleton(skeleton: &str) -> String {
+    skeleton.chars().map(|c| match c {
+        'p' => 'b',
+        'v' => 'f',
+        c => c,
+    }).collect()
+}
+
+/// Whether two spellings start alike: the same letter, two vowels ("Aleksandr" /
+/// "Oleksandr"), or g and h (Russian "Gennadiy" / Ukrainian "Hennadiy").
+pub fn same_start(a: &str, b: &str) -> bool {
+    let class = |s: &str| s.chars().next().map(|c| if is_vowel(c) { 'a' } else if c == 'g' { 'h' } else { c });
+    class(a) == class(b)
 }
 
 fn push_collapsed(out: &mut String, piece: &str) {
@@ -81,7 +109,7 @@ fn push_collapsed(out: &mut String, piece: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::skeleton;
+    use super::{skeleton, spelling};
 
     fn same(names: &[&str]) {
         let first = skeleton(names[0]);
@@ -101,12 +129,15 @@ mod tests {
         same(&["abdul", "abdal", "abdel"]);
         same(&["hafiz", "hafidh"]);
         same(&["shcherbakov", "scherbakov"]);
+        same(&["igor", "ihor"]);
     }
 
     #[test]
     fn different_names_keep_different_skeletons() {
         assert_ne!(skeleton("daniil"), skeleton("denis"));
         assert_ne!(skeleton("petrov"), skeleton("pavlov"));
+        assert_ne!(skeleton("khalili"), skeleton("hala"));
         assert_eq!(skeleton("valfajr2"), "vlfjr2");
+        assert_eq!(spelling("dzhosef"), spelling("joseph"));
     }
 }

@@ -16,12 +16,20 @@
 //! explanation can be traced to it.
 
 use super::normalize::{Origin, Token};
+use super::phonetic;
 use serde::Serialize;
 
 /// The matcher's tunable constants.
 pub struct Weights {
-    /// Similarity of two tokens with the same consonant skeleton but different spelling.
-    pub phonetic: f64,
+    /// Similarity of two tokens with the same consonant skeleton: base plus span × how close
+    /// their normalised spellings are.
+    pub phonetic_base: f64,
+    pub phonetic_span: f64,
+    /// Similarity of a query token to an initial on the list.
+    pub list_initial: f64,
+    /// Similarity of an initial in the query to a list token: a hair below an exact token,
+    /// so exact pairs go first.
+    pub query_initial: f64,
     /// Below this a token pair is no pair at all.
     pub token_cutoff: f64,
     /// How much unmatched list-name information counts against the score.
@@ -30,7 +38,16 @@ pub struct Weights {
     pub optional_token: f64,
 }
 
-pub const WEIGHTS: Weights = Weights { phonetic: 0.9, token_cutoff: 0.8, beta: 0.35, optional_token: 0.3 };
+pub const WEIGHTS: Weights =
+    Weights {
+        phonetic_base: 0.8,
+        phonetic_span: 0.15,
+        list_initial: 0.6,
+        query_initial: 0.99,
+        token_cutoff: 0.8,
+        beta: 0.35,
+        optional_token: 0.3,
+    };
 
 /// A token with its rarity weight.
 #[derive(Debug, Clone)]
@@ -76,35 +93,93 @@ pub fn token_similarity(a: &Token, b: &Token) -> Option<(f64, How)> {
     }
     let (la, lb) = (a.text.len(), b.text.len());
     if la == 1 || lb == 1 {
+        // An initial stands for the name but says little: full credit only when the query
+        // gives the initial (its weight is small), little when the list does.
         let (short, long) = if la == 1 { (a, b) } else { (b, a) };
-        return long.text.starts_with(&short.text).then_some((1.0, How::Initial));
+        let sim = if la == 1 { WEIGHTS.query_initial } else { WEIGHTS.list_initial };
+        return long.text.starts_with(&short.text).then_some((sim, How::Initial));
     }
     // Numbers in names (vessels, units) must agree exactly.
     if a.text.bytes().any(|c| c.is_ascii_digit()) || b.text.bytes().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    let abjad = a.origin == Origin::Abjad || b.origin == Origin::Abjad;
-    let min_skeleton = if abjad { 1 } else { 2 };
-    if a.skeleton == b.skeleton && a.skeleton.len() >= min_skeleton {
-        return Some((WEIGHTS.phonetic, How::Phonetic));
+    if a.origin == Origin::Abjad || b.origin == Origin::Abjad {
+        return abjad_similarity(a, b);
     }
-    if abjad {
-        // Consonants only on one side: compare skeletons, allowing one slip.
-        let distance = strsim::osa_distance(&a.skeleton, &b.skeleton);
-        let longest = a.skeleton.len().max(b.skeleton.len());
-        return (distance == 1 && longest >= 4).then_some((WEIGHTS.token_cutoff, How::Phonetic));
+    let typo = typo_similarity(&a.text, &b.text);
+    let phonetic = phonetic_similarity(a, b);
+    match (typo, phonetic) {
+        (Some(t), Some(p)) if t >= p => Some((t, How::Typo)),
+        (_, Some(p)) => Some((p, How::Phonetic)),
+        (Some(t), None) => Some((t, How::Typo)),
+        (None, None) => None,
     }
+}
+
+/// Spelling slips: an edit distance of one or two, judged against the token's length.
+fn typo_similarity(a: &str, b: &str) -> Option<f64> {
+    let (la, lb) = (a.len(), b.len());
     if la.min(lb) < 3 {
         return None;
     }
-    let distance = strsim::osa_distance(&a.text, &b.text);
-    let longest = la.max(lb) as f64;
-    let edit = 1.0 - distance as f64 / longest;
-    let jaro = strsim::jaro_winkler(&a.text, &b.text);
-    // Jaro-Winkler rewards shared prefixes generously; the edit similarity keeps it honest on
-    // short tokens. A token needs both to be reasonably close.
-    let similarity = if distance <= 2 { edit.max(jaro - 0.05) } else { edit.min(jaro) };
-    (similarity >= WEIGHTS.token_cutoff).then_some((similarity.min(0.97), How::Typo))
+    let distance = strsim::osa_distance(a, b);
+    let longest = la.max(lb);
+    let similarity = if longest <= 4 {
+        // In a short token one letter can make another name ("Pena"/"Peng"): only a swapped,
+        // dropped or added letter counts as a slip.
+        match distance {
+            1 if la != lb => 0.8,
+            1 if sorted(a) == sorted(b) => 0.85,
+            _ => return None,
+        }
+    } else if distance == 1 || (distance == 2 && longest >= 7) {
+        // Jaro-Winkler rewards shared prefixes generously; the edit similarity keeps it
+        // honest, and two slips need a long token to be slips at all.
+        let edit = 1.0 - distance as f64 / longest as f64;
+        edit.max(strsim::jaro_winkler(a, b) - 0.05)
+    } else {
+        return None;
+    };
+    (similarity >= WEIGHTS.token_cutoff).then_some(similarity.min(0.97))
+}
+
+fn sorted(text: &str) -> Vec<u8> {
+    let mut bytes = text.as_bytes().to_vec();
+    bytes.sort_unstable();
+    bytes
+}
+
+/// Romanisation variants: the same consonant skeleton, starting alike, scored by how close
+/// the normalised spellings are (Mohammed/Muhammad 0.91, Vilson/Wilson 0.95).
+fn phonetic_similarity(a: &Token, b: &Token) -> Option<f64> {
+    if a.skeleton != b.skeleton || a.skeleton.len() < 2 {
+        return None;
+    }
+    let same_start = phonetic::same_start(&a.spelling, &b.spelling);
+    if !same_start {
+        return None;
+    }
+    let longest = a.spelling.len().max(b.spelling.len()) as f64;
+    let edit = 1.0 - strsim::osa_distance(&a.spelling, &b.spelling) as f64 / longest;
+    // Two consonants leave too little to go on unless the spellings are close too.
+    if a.skeleton.len() == 2 && edit < 0.7 {
+        return None;
+    }
+    Some(WEIGHTS.phonetic_base + WEIGHTS.phonetic_span * edit)
+}
+
+/// A token transliterated from Arabic or Persian script has no short vowels and no p or v:
+/// compare consonant skeletons with p as b and v as f, allowing one slip in a long one.
+fn abjad_similarity(a: &Token, b: &Token) -> Option<(f64, How)> {
+    let (sa, sb) = (phonetic::abjad_skeleton(&a.skeleton), phonetic::abjad_skeleton(&b.skeleton));
+    if sa.is_empty() || sb.is_empty() {
+        return None;
+    }
+    if sa == sb {
+        return Some((WEIGHTS.phonetic_base + WEIGHTS.phonetic_span / 2.0, How::Phonetic));
+    }
+    let distance = strsim::osa_distance(&sa, &sb);
+    (distance == 1 && sa.len().max(sb.len()) >= 4).then_some((WEIGHTS.token_cutoff, How::Phonetic))
 }
 
 /// A run of one or two adjacent tokens, as a candidate partner.
@@ -120,9 +195,7 @@ fn spans(tokens: &[Weighted]) -> Vec<Span> {
         out.push(Span { start: i, len: 1, token: t.token.clone() });
         if let Some(next) = tokens.get(i + 1) {
             let text = format!("{}{}", t.token.text, next.token.text);
-            let skeleton = super::phonetic::skeleton(&text);
-            let origin = t.token.origin;
-            out.push(Span { start: i, len: 2, token: Token { text, skeleton, origin } });
+            out.push(Span { start: i, len: 2, token: Token::new(text, t.token.origin) });
         }
     }
     out
@@ -136,18 +209,25 @@ pub fn compare(query: &[Weighted], name: &[Weighted]) -> NameMatch {
     let mut candidates: Vec<(f64, How, usize, usize)> = Vec::new();
     for (qi, qs) in q_spans.iter().enumerate() {
         for (ni, ns) in n_spans.iter().enumerate() {
-            if qs.len == 2 && ns.len == 2 {
+            // Two joined tokens on both sides add nothing; an initial stands for one word.
+            let initial = qs.token.text.len() == 1 || ns.token.text.len() == 1;
+            if (qs.len == 2 && ns.len == 2) || (initial && qs.len + ns.len > 2) {
                 continue;
             }
             if let Some((sim, how)) = token_similarity(&qs.token, &ns.token) {
-                // A joined pair must beat what its parts could do alone: prefer single tokens
-                // on ties by a hair.
-                let joined_penalty = if qs.len + ns.len > 2 { 0.001 } else { 0.0 };
-                candidates.push((sim - joined_penalty, how, qi, ni));
+                candidates.push((sim, how, qi, ni));
             }
         }
     }
-    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(span_weight(query, &q_spans[b.2]).total_cmp(&span_weight(query, &q_spans[a.2]))));
+    // Best pairs first; on a tie the pair that accounts for more tokens ("Benomar" = "Ben" +
+    // "Omar" before "Ben" = "Ben"), then the heavier one.
+    let order = |c: &(f64, How, usize, usize)| (q_spans[c.2].len + n_spans[c.3].len, span_weight(query, &q_spans[c.2]));
+    candidates.sort_by(|a, b| {
+        b.0.total_cmp(&a.0).then_with(|| {
+            let (oa, ob) = (order(a), order(b));
+            ob.0.cmp(&oa.0).then(ob.1.total_cmp(&oa.1))
+        })
+    });
 
     let mut q_sim = vec![0.0; query.len()];
     let mut n_sim = vec![0.0; name.len()];
@@ -170,8 +250,11 @@ pub fn compare(query: &[Weighted], name: &[Weighted]) -> NameMatch {
             n_used[j] = true;
             n_sim[j] = sim;
         }
-        pairs.push(Pair { query: qs.token.text.clone(), list: ns.token.text.clone(), how, similarity: round3(sim) });
+        pairs.push((qs.start, Pair { query: qs.token.text.clone(), list: ns.token.text.clone(), how, similarity: round3(sim) }));
     }
+    // Explained in the order the query was written.
+    pairs.sort_by_key(|(start, _)| *start);
+    let pairs = pairs.into_iter().map(|(_, pair)| pair).collect();
 
     let q_total: f64 = query.iter().map(|t| t.weight).sum();
     let q_matched: f64 = query.iter().zip(&q_sim).map(|(t, s)| t.weight * s).sum();

@@ -78,11 +78,16 @@ impl Store {
         let parsed = lists::parse(format, files)?;
         let digests: Vec<FileDigest> = files
             .iter()
-            .map(|f| FileDigest { name: f.base_name(), sha256: hex(&Sha256::digest(&f.bytes)), bytes: f.bytes.len() as u64 })
+            .map(|f| FileDigest {
+                name: f.base_name(),
+                sha256: hex(&Sha256::digest(&f.bytes)),
+                bytes: f.bytes.len() as u64,
+            })
             .collect();
         let sha256 = content_hash(&digests);
         let imported_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        let date = parsed.published.clone().or_else(|| options.as_of.clone()).unwrap_or_else(|| imported_at[..10].to_string());
+        let date =
+            parsed.published.clone().or_else(|| options.as_of.clone()).unwrap_or_else(|| imported_at[..10].to_string());
         let mut version = ListVersion {
             id: 0,
             version: format!("{date}+{}", &sha256[..8]),
@@ -119,7 +124,13 @@ impl Store {
                 "INSERT INTO entities (version_id, entry_id, schema, primary_name, data) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for entity in &parsed.entities {
-                insert.execute(params![version.id, entity.entry_id, entity.schema.as_str(), entity.primary_name(), to_json(entity)])?;
+                insert.execute(params![
+                    version.id,
+                    entity.entry_id,
+                    entity.schema.as_str(),
+                    entity.primary_name(),
+                    to_json(entity)
+                ])?;
             }
         }
         tx.execute(
@@ -185,8 +196,10 @@ impl Store {
                 |row| row.get(0),
             )
             .optional()?;
-        data.map(|d| serde_json::from_str(&d).map_err(|source| StoreError::Json { what: format!("{list} {entry_id}"), source }))
-            .transpose()
+        data.map(|d| {
+            serde_json::from_str(&d).map_err(|source| StoreError::Json { what: format!("{list} {entry_id}"), source })
+        })
+        .transpose()
     }
 }
 
@@ -232,4 +245,3 @@ fn content_hash(files: &[FileDigest]) -> String {
     lines.sort();
     hex(&Sha256::digest(lines.concat().as_bytes()))
 }
-
