@@ -78,6 +78,13 @@ enum Command {
 fn main() {
     let cli = Cli::parse();
     if let Err(err) = run(cli) {
+        // A reader that stops early (`klaring screen … | head`) is not an error.
+        let broken_pipe = err
+            .chain()
+            .any(|e| e.downcast_ref::<std::io::Error>().is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe));
+        if broken_pipe {
+            return;
+        }
         eprintln!("klaring: {err:#}");
         std::process::exit(1);
     }
@@ -85,7 +92,8 @@ fn main() {
 
 fn run(cli: Cli) -> Result<()> {
     let data_dir = app::data_dir(cli.data_dir.as_deref());
-    let mut store = app::open(&data_dir).with_context(|| format!("opening the data directory {}", data_dir.display()))?;
+    let mut store =
+        app::open(&data_dir).with_context(|| format!("opening the data directory {}", data_dir.display()))?;
     match cli.command {
         Command::Screen { name, country, birth_date, schema, identifier, batch, threshold, threads, json } => {
             if !(0.0..=1.0).contains(&threshold) {
@@ -95,7 +103,13 @@ fn run(cli: Cli) -> Result<()> {
             match (name, batch) {
                 (Some(name), None) => {
                     let schema = schema.as_deref().map(parse_schema).transpose()?;
-                    let query = Query { name, country: country.map(|c| c.to_ascii_lowercase()), birth_date, schema, identifier };
+                    let query = Query {
+                        name,
+                        country: country.map(|c| c.to_ascii_lowercase()),
+                        birth_date,
+                        schema,
+                        identifier,
+                    };
                     let result = screener.screen(None, &query, threshold)?;
                     print_result(&result, json)
                 }
@@ -133,7 +147,10 @@ fn run(cli: Cli) -> Result<()> {
             if json {
                 println!("{}", serde_json::to_string(&status)?);
             } else {
-                println!("{:<10} {:<22} {:<11} {:>5} {:>8} {:>8}  status", "list", "version", "date", "age", "entries", "warnings");
+                println!(
+                    "{:<10} {:<22} {:<11} {:>5} {:>8} {:>8}  status",
+                    "list", "version", "date", "age", "entries", "warnings"
+                );
                 for s in &status {
                     let v = &s.version;
                     let date = match (&v.published, &v.as_of) {
@@ -190,7 +207,13 @@ fn print_result(result: &ScreenResult, json: bool) -> Result<()> {
         return Ok(());
     }
     if result.hits.is_empty() {
-        writeln!(out, "no alerts for {:?} (threshold {:.2}, {} lists)", result.query.name, result.threshold, result.lists.len())?;
+        writeln!(
+            out,
+            "no alerts for {:?} (threshold {:.2}, {} lists)",
+            result.query.name,
+            result.threshold,
+            result.lists.len()
+        )?;
     }
     for hit in &result.hits {
         writeln!(out, "{:.3}  {:<9} {:<24} {}", hit.score, hit.list, hit.entry_id, hit.name)?;
@@ -221,7 +244,14 @@ fn screen_batch(screener: &Screener, path: &Path, threshold: f64, threads: Optio
             Ok(result) if json => writeln!(out, "{}", serde_json::to_string(&result)?)?,
             Ok(result) => {
                 let top = result.hits.first().map(|h| format!("{:.3} {} {} {}", h.score, h.list, h.entry_id, h.name));
-                writeln!(out, "{:<10} {:<40} {:>3} alerts  {}", row.id, row.query.name, result.hits.len(), top.unwrap_or_default())?;
+                writeln!(
+                    out,
+                    "{:<10} {:<40} {:>3} alerts  {}",
+                    row.id,
+                    row.query.name,
+                    result.hits.len(),
+                    top.unwrap_or_default()
+                )?;
             }
             Err(err) => {
                 failed += 1;

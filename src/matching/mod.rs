@@ -27,9 +27,9 @@ pub const MATCHER_VERSION: &str = "klaring-match 1";
 pub const DEFAULT_THRESHOLD: f64 = 0.80;
 
 /// How far below the threshold candidates are still worth scoring in full.
-const CANDIDATE_FLOOR: f64 = 0.45;
+const CANDIDATE_FLOOR: f64 = 0.5;
 /// The most names scored in full for one query.
-const MAX_CANDIDATES: usize = 400;
+const MAX_CANDIDATES: usize = 150;
 
 /// A screening query: a name and what else is known.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -147,7 +147,9 @@ pub fn screen(index: &Index, query: &Query, min_score: f64) -> Result<Vec<Hit>, 
         let name = &index.names[name_id as usize];
         let matched = score::compare(&query_tokens, &index.weighted_name(name));
         let better = match best.get(&name.entity) {
-            Some((prev, prev_id)) => (matched.score, std::cmp::Reverse(name_id)) > (prev.score, std::cmp::Reverse(*prev_id)),
+            Some((prev, prev_id)) => {
+                (matched.score, std::cmp::Reverse(name_id)) > (prev.score, std::cmp::Reverse(*prev_id))
+            }
             None => true,
         };
         if better {
@@ -186,9 +188,9 @@ fn candidates(index: &Index, tokens: &[normalize::Token]) -> (Vec<f64>, HashMap<
     };
     let joined: Vec<Option<normalize::Token>> = (0..tokens.len())
         .map(|i| {
-            tokens.get(i + 1).map(|next| {
-                normalize::Token::new(format!("{}{}", tokens[i].text, next.text), tokens[i].origin)
-            })
+            tokens
+                .get(i + 1)
+                .map(|next| normalize::Token::new(format!("{}{}", tokens[i].text, next.text), tokens[i].origin))
         })
         .collect();
     let similar: Vec<Vec<(u32, f64)>> = tokens.iter().map(|t| reachable(index, t)).collect();
@@ -225,8 +227,10 @@ fn candidates(index: &Index, tokens: &[normalize::Token]) -> (Vec<f64>, HashMap<
 
 /// Particles written joined to the next word ("Alkhatib", "Benomar", "Abdulrahman", and the
 /// assimilated article in "Essaadi"): the list may write them apart.
-const JOINED_PARTICLES: &[&str] =
-    &["abdul", "abdel", "abdal", "abd", "abu", "abou", "al", "el", "ul", "bin", "ben", "ibn", "as", "es", "ash", "ad", "ar", "at", "az", "an"];
+const JOINED_PARTICLES: &[&str] = &[
+    "abdul", "abdel", "abdal", "abd", "abu", "abou", "al", "el", "ul", "bin", "ben", "ibn", "as", "es", "ash", "ad",
+    "ar", "at", "az", "an",
+];
 
 /// The vocabulary tokens a query token can stand for: similar tokens, the same without a
 /// joined particle, and two list tokens the query wrote as one ("Starsapphire").
@@ -266,7 +270,8 @@ fn finish(
         score = DEFAULT_THRESHOLD;
     }
     let score = round3(score.clamp(0.0, 1.0));
-    let mut legal_forms_ignored: Vec<String> = query_norm.legal_forms.iter().chain(&name.legal_forms).cloned().collect();
+    let mut legal_forms_ignored: Vec<String> =
+        query_norm.legal_forms.iter().chain(&name.legal_forms).cloned().collect();
     legal_forms_ignored.dedup();
     let mut acronyms_ignored: Vec<String> = query_norm.acronyms.iter().chain(&name.acronyms).cloned().collect();
     acronyms_ignored.dedup();
@@ -290,7 +295,12 @@ fn finish(
     }
 }
 
-fn summary(matched: &score::NameMatch, legal_forms: &[String], acronyms: &[String], adjustments: &[Adjustment]) -> String {
+fn summary(
+    matched: &score::NameMatch,
+    legal_forms: &[String],
+    acronyms: &[String],
+    adjustments: &[Adjustment],
+) -> String {
     let mut parts: Vec<String> = matched
         .pairs
         .iter()
