@@ -104,6 +104,9 @@ fn look_alike_letters_and_invisible_characters_do_not_hide_a_listed_party() {
     // Cyrillic "а" and "о", a zero-width space and a no-break space.
     let evasive = "M\u{0430}rine Tr\u{0430}ns\u{200b} Shipping\u{a0}LLC";
     alerted(&organization(evasive), "ofac-sdn", "37066");
+    // Doubled and dropped letters.
+    alerted(&organization("Marrine Trans Shiping LLC"), "ofac-sdn", "37066");
+    alerted(&person("Murad Stanislavovich GADZHIYYEV"), "ofac-sdn", "35587");
 }
 
 #[test]

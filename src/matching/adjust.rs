@@ -27,7 +27,11 @@ const WEAK_ALIAS: f64 = -0.05;
 pub fn adjustments(query: &Query, entity: &IndexedEntity, name_kind: NameKind) -> Vec<Adjustment> {
     let mut out = Vec::new();
     if name_kind == NameKind::WeakAlias {
-        out.push(Adjustment { factor: "weak_alias", delta: WEAK_ALIAS, detail: "matched a weak alias (the list marks it low quality)".into() });
+        out.push(Adjustment {
+            factor: "weak_alias",
+            delta: WEAK_ALIAS,
+            detail: "matched a weak alias (the list marks it low quality)".into(),
+        });
     }
     if let Some(born) = query.birth_date.as_deref().and_then(YearSpan::parse_iso) {
         if let Some(adj) = birth_date(&born, query.birth_date.as_deref().unwrap_or_default(), &entity.birth_dates) {
@@ -39,9 +43,17 @@ pub fn adjustments(query: &Query, entity: &IndexedEntity, name_kind: NameKind) -
             let country = country.to_ascii_lowercase();
             let listed = entity.countries.join(", ");
             out.push(if entity.countries.contains(&country) {
-                Adjustment { factor: "country", delta: COUNTRY_MATCH, detail: format!("country {country} is among the listed countries ({listed})") }
+                Adjustment {
+                    factor: "country",
+                    delta: COUNTRY_MATCH,
+                    detail: format!("country {country} is among the listed countries ({listed})"),
+                }
             } else {
-                Adjustment { factor: "country", delta: COUNTRY_CONFLICT, detail: format!("country {country}, listed party linked to {listed}") }
+                Adjustment {
+                    factor: "country",
+                    delta: COUNTRY_CONFLICT,
+                    detail: format!("country {country}, listed party linked to {listed}"),
+                }
             });
         }
     }
@@ -57,7 +69,11 @@ pub fn adjustments(query: &Query, entity: &IndexedEntity, name_kind: NameKind) -
     if let Some(id) = query.identifier.as_deref() {
         let key = identifier_key(id);
         if key.len() >= 5 && entity.identifiers.contains(&key) {
-            out.push(Adjustment { factor: "identifier", delta: IDENTIFIER_MATCH, detail: format!("identifier {id} is on the list entry") });
+            out.push(Adjustment {
+                factor: "identifier",
+                delta: IDENTIFIER_MATCH,
+                detail: format!("identifier {id} is on the list entry"),
+            });
         }
     }
     out
@@ -104,19 +120,31 @@ fn birth_date(born: &YearSpan, given: &str, listed: &[BirthDate]) -> Option<Adju
     if spans.is_empty() {
         return None;
     }
-    let listed_text = listed.iter().map(|d| match &d.to {
-        Some(to) => format!("{}–{}", d.date, to),
-        None if d.approximate => format!("c. {}", d.date),
-        None => d.date.clone(),
-    }).collect::<Vec<_>>().join(", ");
+    let listed_text = listed
+        .iter()
+        .map(|d| match &d.to {
+            Some(to) => format!("{}–{}", d.date, to),
+            None if d.approximate => format!("c. {}", d.date),
+            None => d.date.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     let same_day = spans.iter().any(|s| s.exact.is_some() && s.exact == born.exact);
     let same_year = spans.iter().any(|s| s.from <= born.from && born.from <= s.to);
     let near = spans.iter().any(|s| s.from - 1 <= born.from && born.from <= s.to + 1);
     Some(if same_day || (same_year && (born.exact.is_none() || spans.iter().all(|s| s.exact.is_none()))) {
         Adjustment { factor: "birth_date", delta: BIRTH_MATCH, detail: format!("born {given}, listed {listed_text}") }
     } else if same_year || near {
-        Adjustment { factor: "birth_date", delta: 0.0, detail: format!("born {given}, listed {listed_text}: close, not the same") }
+        Adjustment {
+            factor: "birth_date",
+            delta: 0.0,
+            detail: format!("born {given}, listed {listed_text}: close, not the same"),
+        }
     } else {
-        Adjustment { factor: "birth_date", delta: BIRTH_CONFLICT, detail: format!("born {given}, listed person {listed_text}") }
+        Adjustment {
+            factor: "birth_date",
+            delta: BIRTH_CONFLICT,
+            detail: format!("born {given}, listed person {listed_text}"),
+        }
     })
 }

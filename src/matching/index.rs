@@ -111,7 +111,12 @@ impl Index {
                 primary_name: entity.primary_name().to_string(),
                 birth_dates: entity.birth_dates.clone(),
                 countries: entity.countries.clone(),
-                identifiers: entity.identifiers.iter().map(|i| identifier_key(&i.value)).filter(|k| k.len() >= 5).collect(),
+                identifiers: entity
+                    .identifiers
+                    .iter()
+                    .map(|i| identifier_key(&i.value))
+                    .filter(|k| k.len() >= 5)
+                    .collect(),
             });
             for key in &index.entities[entity_id as usize].identifiers.clone() {
                 index.by_identifier.entry(key.clone()).or_default().push(entity_id);
@@ -228,9 +233,7 @@ impl Index {
         }
         seen.sort_unstable();
         seen.dedup();
-        seen.into_iter()
-            .filter_map(|id| token_similarity(token, self.token(id)).map(|(sim, _)| (id, sim)))
-            .collect()
+        seen.into_iter().filter_map(|id| token_similarity(token, self.token(id)).map(|(sim, _)| (id, sim))).collect()
     }
 
     /// The vocabulary id of exactly this token text.

@@ -114,7 +114,30 @@ fn words(name: &str) -> Vec<String> {
         .map(|c| if c.is_whitespace() { ' ' } else { c })
         .collect();
     let mut out = Vec::new();
-    for raw in visible.split(|c: char| c.is_whitespace() || matches!(c, '-' | '‐' | '‑' | '–' | '—' | '/' | ',' | '.' | '(' | ')' | '"' | '“' | '”' | '„' | '«' | '»' | '‘' | '’' | '&')) {
+    for raw in visible.split(|c: char| {
+        c.is_whitespace()
+            || matches!(
+                c,
+                '-' | '‐'
+                    | '‑'
+                    | '–'
+                    | '—'
+                    | '/'
+                    | ','
+                    | '.'
+                    | '('
+                    | ')'
+                    | '"'
+                    | '“'
+                    | '”'
+                    | '„'
+                    | '«'
+                    | '»'
+                    | '‘'
+                    | '’'
+                    | '&'
+            )
+    }) {
         if raw.is_empty() {
             continue;
         }
@@ -143,15 +166,64 @@ fn unconfuse(word: &str) -> String {
 
 fn confusable(c: char) -> Option<char> {
     Some(match c {
-        'а' => 'a', 'е' => 'e', 'о' => 'o', 'р' => 'p', 'с' => 'c', 'у' => 'y', 'х' => 'x', 'і' => 'i',
-        'ј' => 'j', 'ѕ' => 's', 'к' => 'k', 'м' => 'm', 'т' => 't', 'в' => 'b', 'н' => 'h', 'ԁ' => 'd',
-        'ɡ' => 'g', 'ո' => 'n', 'ս' => 'u',
-        'А' => 'A', 'В' => 'B', 'Е' => 'E', 'К' => 'K', 'М' => 'M', 'Н' => 'H', 'О' => 'O', 'Р' => 'P',
-        'С' => 'C', 'Т' => 'T', 'Х' => 'X', 'У' => 'Y', 'І' => 'I', 'Ј' => 'J', 'Ѕ' => 'S',
-        'ο' => 'o', 'α' => 'a', 'ε' => 'e', 'ι' => 'i', 'κ' => 'k', 'ν' => 'v', 'ρ' => 'p', 'τ' => 't',
-        'υ' => 'u', 'χ' => 'x',
-        'Α' => 'A', 'Β' => 'B', 'Ε' => 'E', 'Ζ' => 'Z', 'Η' => 'H', 'Ι' => 'I', 'Κ' => 'K', 'Μ' => 'M',
-        'Ν' => 'N', 'Ο' => 'O', 'Ρ' => 'P', 'Τ' => 'T', 'Υ' => 'Y', 'Χ' => 'X',
+        'а' => 'a',
+        'е' => 'e',
+        'о' => 'o',
+        'р' => 'p',
+        'с' => 'c',
+        'у' => 'y',
+        'х' => 'x',
+        'і' => 'i',
+        'ј' => 'j',
+        'ѕ' => 's',
+        'к' => 'k',
+        'м' => 'm',
+        'т' => 't',
+        'в' => 'b',
+        'н' => 'h',
+        'ԁ' => 'd',
+        'ɡ' => 'g',
+        'ո' => 'n',
+        'ս' => 'u',
+        'А' => 'A',
+        'В' => 'B',
+        'Е' => 'E',
+        'К' => 'K',
+        'М' => 'M',
+        'Н' => 'H',
+        'О' => 'O',
+        'Р' => 'P',
+        'С' => 'C',
+        'Т' => 'T',
+        'Х' => 'X',
+        'У' => 'Y',
+        'І' => 'I',
+        'Ј' => 'J',
+        'Ѕ' => 'S',
+        'ο' => 'o',
+        'α' => 'a',
+        'ε' => 'e',
+        'ι' => 'i',
+        'κ' => 'k',
+        'ν' => 'v',
+        'ρ' => 'p',
+        'τ' => 't',
+        'υ' => 'u',
+        'χ' => 'x',
+        'Α' => 'A',
+        'Β' => 'B',
+        'Ε' => 'E',
+        'Ζ' => 'Z',
+        'Η' => 'H',
+        'Ι' => 'I',
+        'Κ' => 'K',
+        'Μ' => 'M',
+        'Ν' => 'N',
+        'Ο' => 'O',
+        'Ρ' => 'P',
+        'Τ' => 'T',
+        'Υ' => 'Y',
+        'Χ' => 'X',
         _ => return None,
     })
 }
@@ -175,7 +247,9 @@ fn origin_of(word: &str) -> Origin {
         }
     }
     // Latin letters with diacritics (0x1E00..) are still Latin for our purposes.
-    if origin == Origin::Alphabet && word.chars().all(|c| (c as u32) < 0x0370 || (0x1E00..=0x1EFF).contains(&(c as u32))) {
+    if origin == Origin::Alphabet
+        && word.chars().all(|c| (c as u32) < 0x0370 || (0x1E00..=0x1EFF).contains(&(c as u32)))
+    {
         return Origin::Latin;
     }
     origin
@@ -223,11 +297,67 @@ const LEGAL_FORMS: &[&str] = &[
     "s r l",
     "b v",
     "n v",
-    "llc", "llp", "ltd", "limited", "inc", "incorporated", "corp", "corporation", "company", "co",
-    "gmbh", "ag", "kg", "bv", "nv", "sa", "sarl", "srl", "spa", "plc", "lp",
-    "jsc", "ojsc", "cjsc", "pjsc", "pjs", "ao", "oao", "zao", "pao", "ooo", "tov", "chp",
-    "fze", "fzco", "fzc", "fzllc", "dmcc", "wll", "pte", "pvt", "bhd", "sdn",
-    "kft", "zrt", "doo", "oy", "aps", "sp zoo", "spzoo", "sro", "ltda", "a s", "as", "ltd sti", "sti",
+    "llc",
+    "llp",
+    "ltd",
+    "limited",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "company",
+    "co",
+    "gmbh",
+    "ag",
+    "kg",
+    "bv",
+    "nv",
+    "sa",
+    "sas",
+    "sasu",
+    "s a s",
+    "s a s u",
+    "eurl",
+    "sarl",
+    "srl",
+    "spa",
+    "plc",
+    "lp",
+    "jsc",
+    "ojsc",
+    "cjsc",
+    "pjsc",
+    "pjs",
+    "ao",
+    "oao",
+    "zao",
+    "pao",
+    "ooo",
+    "tov",
+    "chp",
+    "fze",
+    "fzco",
+    "fzc",
+    "fzllc",
+    "dmcc",
+    "wll",
+    "pte",
+    "pvt",
+    "bhd",
+    "sdn",
+    "kft",
+    "zrt",
+    "doo",
+    "oy",
+    "aps",
+    "sp zoo",
+    "spzoo",
+    "sro",
+    "ltda",
+    "a s",
+    "as",
+    "ltd sti",
+    "sti",
     // Russian and Ukrainian abbreviations written back from Cyrillic ("ДЖСК" = JSC).
 ];
 
@@ -243,19 +373,26 @@ fn legal_form_table() -> &'static [Vec<LegalWord>] {
     TABLE.get_or_init(|| {
         let mut table: Vec<Vec<LegalWord>> = LEGAL_FORMS
             .iter()
-            .map(|f| f.split(' ').map(|w| LegalWord { text: w, spelling: phonetic::spelling(w), skeleton: phonetic::skeleton(w) }).collect())
+            .map(|f| {
+                f.split(' ')
+                    .map(|w| LegalWord { text: w, spelling: phonetic::spelling(w), skeleton: phonetic::skeleton(w) })
+                    .collect()
+            })
             .collect();
         table.sort_by_key(|f| std::cmp::Reverse(f.len()));
         table
     })
 }
 
-/// A token is a legal-form word when it is spelt like one ("k v" for C.V.), sounds like one
-/// written back from another script ("dmkk" for DMCC, "dzhsk" for JSC), or is a slip of a
-/// long one ("Compant").
+/// A token is a legal-form word when it is spelt like one ("k v" for C.V.), is an
+/// abbreviation that sounds like one written back from another script ("dmkk" for DMCC,
+/// "dzhsk" for JSC; a word with vowels such as "police" is no abbreviation of PLC), or is a
+/// slip of a long one ("Compant").
 fn is_legal_word(token: &Token, word: &LegalWord) -> bool {
     token.spelling == word.spelling
-        || (word.skeleton.len() >= 3 && token.skeleton == word.skeleton)
+        || (word.skeleton.len() >= 3
+            && token.skeleton == word.skeleton
+            && !token.text.contains(['a', 'e', 'i', 'o', 'u']))
         || (word.text.len() >= 5
             && token.text.len().abs_diff(word.text.len()) <= 1
             && strsim::osa_distance(&token.text, word.text) <= 1)
@@ -338,7 +475,10 @@ mod tests {
     fn legal_forms_are_taken_out_of_organisation_names_only() {
         assert_eq!(texts("OOO Uralinfo", LegalForms::Strip), "uralinfo [ooo]");
         assert_eq!(texts("ТОВ «Ромашка»", LegalForms::Strip), "romashka [tov]");
-        assert_eq!(texts("Limited Liability Company Marine Trans", LegalForms::Strip), "marine trans [limited liability company]");
+        assert_eq!(
+            texts("Limited Liability Company Marine Trans", LegalForms::Strip),
+            "marine trans [limited liability company]"
+        );
         assert_eq!(texts("KB Radar Sdn. Bhd.", LegalForms::Strip), "kb radar [sdn bhd]");
         assert_eq!(texts("Beijing Co., Ltd.", LegalForms::Strip), "beijing [co ltd]");
         assert_eq!(texts("Pedro Sa", LegalForms::Keep), "pedro sa");

@@ -87,17 +87,30 @@ pub fn skeleton(token: &str) -> String {
 
 /// A skeleton as Arabic script would write it: no p (written b) and no v (written f).
 pub fn abjad_skeleton(skeleton: &str) -> String {
-    skeleton.chars().map(|c| match c {
-        'p' => 'b',
-        'v' => 'f',
-        c => c,
-    }).collect()
+    skeleton
+        .chars()
+        .map(|c| match c {
+            'p' => 'b',
+            'v' => 'f',
+            c => c,
+        })
+        .collect()
 }
 
 /// Whether two spellings start alike: the same letter, two vowels ("Aleksandr" /
 /// "Oleksandr"), or g and h (Russian "Gennadiy" / Ukrainian "Hennadiy").
 pub fn same_start(a: &str, b: &str) -> bool {
-    let class = |s: &str| s.chars().next().map(|c| if is_vowel(c) { 'a' } else if c == 'g' { 'h' } else { c });
+    let class = |s: &str| {
+        s.chars().next().map(|c| {
+            if is_vowel(c) {
+                'a'
+            } else if c == 'g' {
+                'h'
+            } else {
+                c
+            }
+        })
+    };
     class(a) == class(b)
 }
 

@@ -38,16 +38,15 @@ pub struct Weights {
     pub optional_token: f64,
 }
 
-pub const WEIGHTS: Weights =
-    Weights {
-        phonetic_base: 0.8,
-        phonetic_span: 0.15,
-        list_initial: 0.6,
-        query_initial: 0.99,
-        token_cutoff: 0.8,
-        beta: 0.35,
-        optional_token: 0.3,
-    };
+pub const WEIGHTS: Weights = Weights {
+    phonetic_base: 0.8,
+    phonetic_span: 0.15,
+    list_initial: 0.6,
+    query_initial: 0.99,
+    token_cutoff: 0.8,
+    beta: 0.35,
+    optional_token: 0.3,
+};
 
 /// A token with its rarity weight.
 #[derive(Debug, Clone)]
@@ -132,6 +131,13 @@ fn typo_similarity(a: &str, b: &str) -> Option<f64> {
             1 if sorted(a) == sorted(b) => 0.85,
             _ => return None,
         }
+    } else if a.as_bytes()[0] != b.as_bytes()[0] && sorted(a) != sorted(b) {
+        // Typing slips rarely replace the first letter (they swap it: "Okpyl" / "Kopyl");
+        // another first letter is usually another name ("Bakker" / "Sakker").
+        if distance > 1 {
+            return None;
+        }
+        1.0 - distance as f64 / longest as f64 - 0.05
     } else if distance == 1 || (distance == 2 && longest >= 7) {
         // Jaro-Winkler rewards shared prefixes generously; the edit similarity keeps it
         // honest, and two slips need a long token to be slips at all.
@@ -161,8 +167,10 @@ fn phonetic_similarity(a: &Token, b: &Token) -> Option<f64> {
     }
     let longest = a.spelling.len().max(b.spelling.len()) as f64;
     let edit = 1.0 - strsim::osa_distance(&a.spelling, &b.spelling) as f64 / longest;
-    // Two consonants leave too little to go on unless the spellings are close too.
-    if a.skeleton.len() == 2 && edit < 0.7 {
+    // Same consonants in very different spellings are other names ("Meijer" / "Mazhar"), and
+    // two consonants leave too little to go on unless the spellings are close too.
+    let needed = if a.skeleton.len() == 2 { 0.7 } else { 0.6 };
+    if edit < needed {
         return None;
     }
     Some(WEIGHTS.phonetic_base + WEIGHTS.phonetic_span * edit)
@@ -250,7 +258,10 @@ pub fn compare(query: &[Weighted], name: &[Weighted]) -> NameMatch {
             n_used[j] = true;
             n_sim[j] = sim;
         }
-        pairs.push((qs.start, Pair { query: qs.token.text.clone(), list: ns.token.text.clone(), how, similarity: round3(sim) }));
+        pairs.push((
+            qs.start,
+            Pair { query: qs.token.text.clone(), list: ns.token.text.clone(), how, similarity: round3(sim) },
+        ));
     }
     // Explained in the order the query was written.
     pairs.sort_by_key(|(start, _)| *start);
@@ -287,7 +298,10 @@ fn unmatched(tokens: &[Weighted], used: &[bool]) -> Vec<String> {
 /// name that people most often leave out.
 pub fn is_optional(token: &str) -> bool {
     const ENDINGS: &[&str] = &["ovich", "evich", "ovna", "evna", "ichna", "ogly", "oglu", "kyzy", "qizi"];
-    const PARTICLES: &[&str] = &["al", "el", "bin", "ibn", "bint", "abu", "ben", "de", "da", "di", "van", "von", "der", "la", "le", "du", "dos", "das", "del"];
+    const PARTICLES: &[&str] = &[
+        "al", "el", "bin", "ibn", "bint", "abu", "ben", "de", "da", "di", "van", "von", "der", "la", "le", "du", "dos",
+        "das", "del",
+    ];
     ENDINGS.iter().any(|e| token.len() > e.len() + 2 && token.ends_with(e)) || PARTICLES.contains(&token)
 }
 
