@@ -40,7 +40,11 @@ pub const BUNDLED: &[BundledList] = &[
         files: bundled!("uk-fcdo", "UK_Sanctions_List_summary_2025-08-11.ods"),
     },
     BundledList { list: "ca-sema", as_of: Some("2025-03-20"), files: bundled!("ca-sema", "sema-lmes.xml") },
-    BundledList { list: "au-dfat", as_of: Some("2024-11-11"), files: bundled!("au-dfat", "regulation8_consolidated.xlsx") },
+    BundledList {
+        list: "au-dfat",
+        as_of: Some("2024-11-11"),
+        files: bundled!("au-dfat", "regulation8_consolidated.xlsx"),
+    },
 ];
 
 /// The data directory: `explicit` (from `--data-dir` or `KLARING_DATA_DIR`), else the

@@ -31,7 +31,17 @@ fn stdout(out: &Output) -> String {
 
 #[test]
 fn screen_json_has_the_promised_shape() {
-    let out = klaring(&["screen", "Murad Stanislavovich GADZHIYEV", "--country", "RU", "--birth-date", "1961-07-31", "--schema", "person", "--json"]);
+    let out = klaring(&[
+        "screen",
+        "Murad Stanislavovich GADZHIYEV",
+        "--country",
+        "RU",
+        "--birth-date",
+        "1961-07-31",
+        "--schema",
+        "person",
+        "--json",
+    ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let result: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(result["query"]["name"], "Murad Stanislavovich GADZHIYEV");
@@ -70,7 +80,10 @@ fn errors_go_to_stderr_with_a_failing_status_and_nothing_on_stdout() {
     let out = klaring(&["screen", "Ivan", "--birth-date", "31-07-1961", "--json"]);
     assert!(!out.status.success());
     assert_eq!(stdout(&out), "");
-    assert_eq!(String::from_utf8_lossy(&out.stderr).trim(), "klaring: birth date \"31-07-1961\": use YYYY, YYYY-MM or YYYY-MM-DD");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "klaring: birth date \"31-07-1961\": use YYYY, YYYY-MM or YYYY-MM-DD"
+    );
 
     let out = klaring(&["import", "/nonexistent/sdn.csv"]);
     assert!(!out.status.success());
@@ -96,5 +109,9 @@ fn importing_a_file_makes_it_the_current_version() {
     let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ofac-xml/consolidated.xml");
     let out = klaring_in(dir.path(), &["import", fixture]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout(&out).starts_with("imported ofac-cons version 2025-03-28+ce9a9a18: 443 entries"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("imported ofac-cons version 2025-03-28+ce9a9a18: 443 entries"),
+        "{}",
+        stdout(&out)
+    );
 }

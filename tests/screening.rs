@@ -35,7 +35,8 @@ fn alerts(query: &Query) -> Vec<Hit> {
 fn alerted(query: &Query, list: &str, entry_id: &str) -> Hit {
     let hits = alerts(query);
     hits.iter().find(|h| h.list == list && h.entry_id == entry_id).cloned().unwrap_or_else(|| {
-        let got: Vec<String> = hits.iter().take(5).map(|h| format!("{} {} {} {}", h.list, h.entry_id, h.score, h.name)).collect();
+        let got: Vec<String> =
+            hits.iter().take(5).map(|h| format!("{} {} {} {}", h.list, h.entry_id, h.score, h.name)).collect();
         panic!("{:?} should alert on {list} {entry_id}; got {got:#?}", query.name)
     })
 }
@@ -51,7 +52,8 @@ fn a_listed_person_is_found_exactly_with_an_explanation() {
 #[test]
 fn a_typo_still_finds_the_listed_person() {
     let hit = alerted(&person("Ednba Madzongwe"), "ca-sema", "Zimbabwe||99");
-    expect_test::expect!["name 0.95: ednba ≈ edna (spelling, 0.90); madzongwe = madzongwe"].assert_eq(&hit.explanation.summary);
+    expect_test::expect!["name 0.95: ednba ≈ edna (spelling, 0.90); madzongwe = madzongwe"]
+        .assert_eq(&hit.explanation.summary);
 }
 
 #[test]
@@ -121,7 +123,11 @@ fn an_innocent_namesake_sharing_a_common_token_does_not_alert() {
         "Bank of Utrecht",
     ] {
         let hits = alerts(&Query { name: name.into(), ..Query::default() });
-        assert!(hits.is_empty(), "{name} should not alert, got {:?}", hits.iter().map(|h| (&h.list, &h.entry_id, h.score, &h.name)).collect::<Vec<_>>());
+        assert!(
+            hits.is_empty(),
+            "{name} should not alert, got {:?}",
+            hits.iter().map(|h| (&h.list, &h.entry_id, h.score, &h.name)).collect::<Vec<_>>()
+        );
     }
 }
 

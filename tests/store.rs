@@ -32,7 +32,16 @@ fn first_use_imports_every_bundled_list_offline_with_its_provenance() {
     let versions = store.current_versions().unwrap();
     let summary: Vec<String> = versions
         .iter()
-        .map(|v| format!("{} {} published={} as_of={} files={}", v.list, v.record_count, v.published.as_deref().unwrap_or("-"), v.as_of.as_deref().unwrap_or("-"), v.files.len()))
+        .map(|v| {
+            format!(
+                "{} {} published={} as_of={} files={}",
+                v.list,
+                v.record_count,
+                v.published.as_deref().unwrap_or("-"),
+                v.as_of.as_deref().unwrap_or("-"),
+                v.files.len()
+            )
+        })
         .collect();
     expect_test::expect![[r#"
         un-sc 1003 published=2026-02-27 as_of=- files=1
@@ -44,7 +53,10 @@ fn first_use_imports_every_bundled_list_offline_with_its_provenance() {
         au-dfat 3062 published=- as_of=2024-11-11 files=1"#]]
     .assert_eq(&summary.join("\n"));
     let un = &versions[0];
-    assert_eq!(un.sha256, "66b392a4090868d2d39161e8d748efd39138377b0e6e60b7921aa67a4f99c8bf", "a single file's hash is the file's own sha256");
+    assert_eq!(
+        un.sha256, "66b392a4090868d2d39161e8d748efd39138377b0e6e60b7921aa67a4f99c8bf",
+        "a single file's hash is the file's own sha256"
+    );
     assert_eq!(un.version, "2026-02-27+66b392a4");
 }
 
@@ -96,7 +108,11 @@ fn empty_and_unknown_files_are_refused() {
         SourceFile { name: "notes.txt".into(), bytes: b"Dear customer,\nplease find attached".to_vec() },
         "notes.txt: not a list format Klaring knows",
     );
-    refused(&mut store, SourceFile { name: "feed.xml".into(), bytes: b"<rss><channel/></rss>".to_vec() }, "XML with root element <rss>");
+    refused(
+        &mut store,
+        SourceFile { name: "feed.xml".into(), bytes: b"<rss><channel/></rss>".to_vec() },
+        "XML with root element <rss>",
+    );
 }
 
 #[test]
@@ -105,7 +121,8 @@ fn a_list_with_an_absurd_name_is_refused_naming_the_entry() {
     let mut canada = bundled("ca-sema", "sema-lmes.xml");
     let text = String::from_utf8(canada.bytes).unwrap();
     let huge = "A".repeat(1_000_000);
-    canada.bytes = text.replacen("<LastName>Atabekov</LastName>", &format!("<LastName>{huge}</LastName>"), 1).into_bytes();
+    canada.bytes =
+        text.replacen("<LastName>Atabekov</LastName>", &format!("<LastName>{huge}</LastName>"), 1).into_bytes();
     refused(&mut store, canada, "entry Belarus|1, Part 1|1: a name of 1000025 characters");
 }
 
