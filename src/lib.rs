@@ -12,5 +12,6 @@ pub mod countries;
 pub mod lists;
 pub mod matching;
 pub mod model;
+pub mod risk;
 pub mod screening;
 pub mod store;

@@ -73,6 +73,16 @@ enum Command {
     },
     /// Show one list entry in full.
     Entry { list: String, entry_id: String },
+    /// Assess a transaction with risk model v1: reads the input JSON (goods, destination, end
+    /// use, counterparty, affiliations, red-flag answers, confirmed list hits) and prints the
+    /// risk profile as JSON.
+    Assess {
+        /// The input JSON file, or `-` for standard input.
+        input: PathBuf,
+        /// Indent the JSON.
+        #[arg(long)]
+        pretty: bool,
+    },
 }
 
 fn main() {
@@ -91,6 +101,10 @@ fn main() {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    // Assessing needs no lists: it works on facts already screened.
+    if let Command::Assess { input, pretty } = &cli.command {
+        return assess(input, *pretty);
+    }
     let data_dir = app::data_dir(cli.data_dir.as_deref());
     let mut store =
         app::open(&data_dir).with_context(|| format!("opening the data directory {}", data_dir.display()))?;
@@ -174,12 +188,27 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Assess { .. } => unreachable!("handled before the store is opened"),
         Command::Entry { list, entry_id } => {
             let entity = store.entity(&list, &entry_id)?.with_context(|| format!("{list} has no entry {entry_id}"))?;
             println!("{}", serde_json::to_string_pretty(&entity)?);
             Ok(())
         }
     }
+}
+
+fn assess(path: &Path, pretty: bool) -> Result<()> {
+    let text = if path == Path::new("-") {
+        std::io::read_to_string(std::io::stdin()).context("reading standard input")?
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?
+    };
+    let input: klaring::risk::AssessInput =
+        serde_json::from_str(&text).with_context(|| format!("{}: not an assessment input", path.display()))?;
+    let profile = klaring::risk::assess(&input)?;
+    let json = if pretty { serde_json::to_string_pretty(&profile)? } else { serde_json::to_string(&profile)? };
+    writeln!(std::io::stdout().lock(), "{json}")?;
+    Ok(())
 }
 
 fn parse_schema(text: &str) -> Result<Schema> {
