@@ -67,6 +67,7 @@ pub fn database_path(data_dir: &Path) -> PathBuf {
 pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
     let mut store = Store::open(&database_path(data_dir))?;
     install_bundled(&mut store)?;
+    crate::watch::install_seed(&mut store)?;
     Ok(store)
 }
 

@@ -1,6 +1,7 @@
 //! Reading a batch of counterparties to screen: CSV with a header (`name`, and optionally
 //! `id`, `country`, `birth_date`, `schema`, `identifier`) or JSON lines with the same keys.
 
+use crate::batch_table;
 use crate::matching::Query;
 use crate::model::Schema;
 
@@ -20,6 +21,8 @@ pub enum BatchError {
     Line { file: String, line: u64, reason: String },
     #[error("{file}: no `name` column in the header (found: {found})")]
     NoNameColumn { file: String, found: String },
+    #[error(transparent)]
+    Table(#[from] batch_table::TableError),
 }
 
 /// Parses a batch file; JSON lines if its first non-blank character is `{`, else CSV.
@@ -83,41 +86,25 @@ fn json_lines(file: &str, text: &str) -> Result<Vec<Row>, BatchError> {
     Ok(rows)
 }
 
+/// CSV through the same reader as the desktop app's customer files (any delimiter, UTF-8,
+/// UTF-16 or Windows-1252, line numbers as an editor shows them), with the columns named as
+/// the CLI documents them.
 fn csv_rows(file: &str, text: &str) -> Result<Vec<Row>, BatchError> {
-    let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map_err(|e| BatchError::Line { file: file.to_string(), line: 1, reason: e.to_string() })?
-        .iter()
-        .map(|h| h.trim().to_ascii_lowercase())
-        .collect();
-    let column = |key: &str| header.iter().position(|h| h == key);
-    let name_col =
-        column("name").ok_or_else(|| BatchError::NoNameColumn { file: file.to_string(), found: header.join(", ") })?;
-    let (id, country, birth, schema, ident) =
-        (column("id"), column("country"), column("birth_date"), column("schema"), column("identifier"));
-    let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| BatchError::Line {
-            file: file.to_string(),
-            line: e.position().map(|p| p.line()).unwrap_or(0),
-            reason: e.to_string(),
-        })?;
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        let get = |col: Option<usize>| field(col.and_then(|c| record.get(c)));
-        let Some(name) = get(Some(name_col)) else {
-            if record.iter().all(|f| f.trim().is_empty()) {
-                continue;
-            }
-            return Err(BatchError::Line { file: file.to_string(), line, reason: "the name is empty".into() });
-        };
-        rows.push(Row {
-            id: get(id).unwrap_or_else(|| (rows.len() + 1).to_string()),
-            line,
-            query: query(name, get(country), get(birth), get(schema), get(ident)),
-        });
-    }
-    Ok(rows)
+    let table = batch_table::read_bytes(file, text.as_bytes())?;
+    let column = |key: &str| table.columns.iter().find(|c| c.trim().eq_ignore_ascii_case(key)).cloned();
+    let name = column("name").ok_or_else(|| BatchError::NoNameColumn {
+        file: file.to_string(),
+        found: table.columns.iter().map(|c| c.trim().to_ascii_lowercase()).collect::<Vec<_>>().join(", "),
+    })?;
+    let mapping = batch_table::Mapping {
+        name,
+        id: column("id"),
+        country: column("country"),
+        birth_date: column("birth_date"),
+        schema: column("schema"),
+        identifier: column("identifier"),
+    };
+    Ok(batch_table::rows(&table, &mapping)?)
 }
 
 #[cfg(test)]
@@ -135,8 +122,9 @@ mod tests {
 
     #[test]
     fn rows_without_an_id_are_numbered_and_errors_name_the_line() {
-        let rows = parse("b.csv", "name\nA\nB\n").unwrap();
+        let rows = parse("b.csv", "name\r\nA\r\n\r\nB\r\n").unwrap();
         assert_eq!(rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["1", "2"]);
+        assert_eq!(rows.iter().map(|r| r.line).collect::<Vec<_>>(), [2, 4]);
         let err = parse("c.jsonl", "{\"name\":\"A\"}\n{\"name\": oops}\n").unwrap_err();
         assert!(err.to_string().starts_with("c.jsonl, line 2: not valid JSON"), "{err}");
         let err = parse("d.csv", "customer,country\nA,nl\n").unwrap_err();

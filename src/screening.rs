@@ -46,6 +46,14 @@ impl Screener {
         Ok(Screener { index, versions })
     }
 
+    /// Indexes the given list versions, current or not: a case re-screened against the lists
+    /// it was made with.
+    pub fn for_versions(store: &Store, versions: Vec<ListVersion>) -> Result<Screener, StoreError> {
+        let entities = store.entities(&versions)?;
+        let index = Index::build(entities.iter().map(|(list, e)| (list.as_str(), e)));
+        Ok(Screener { index, versions })
+    }
+
     pub fn versions(&self) -> &[ListVersion] {
         &self.versions
     }

@@ -277,7 +277,7 @@ impl Graph {
                 sanction.programs.iter().for_each(|p| Entity::push_unique(&mut self.parties[at].programs, p));
                 sanction.authorities.iter().for_each(|a| Entity::push_unique(&mut authorities[at], a));
                 if let Some(date) = &sanction.date {
-                    if listed[at].as_ref().map_or(true, |d| date < d) {
+                    if listed[at].as_ref().is_none_or(|d| date < d) {
                         listed[at] = Some(date.clone());
                     }
                 }

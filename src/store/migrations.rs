@@ -32,6 +32,146 @@ const MIGRATIONS: &[&str] = &[
         list TEXT PRIMARY KEY,
         version_id INTEGER NOT NULL REFERENCES list_versions(id)
     );",
+    // 2: case files as append-only, hash-chained events (see `crate::case`). The triggers make
+    // the invariant hold whoever writes: no update, no delete, and an insert must extend the
+    // case's chain (next sequence number, previous event's hash).
+    "CREATE TABLE cases (
+        id TEXT PRIMARY KEY,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX cases_by_created_at ON cases (created_at);
+    CREATE TABLE case_events (
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (case_id, seq)
+    );
+    CREATE TRIGGER cases_never_updated BEFORE UPDATE ON cases
+        BEGIN SELECT RAISE(ABORT, 'cases are never updated'); END;
+    CREATE TRIGGER cases_never_deleted BEFORE DELETE ON cases
+        BEGIN SELECT RAISE(ABORT, 'cases are never deleted'); END;
+    CREATE TRIGGER case_events_never_updated BEFORE UPDATE ON case_events
+        BEGIN SELECT RAISE(ABORT, 'case events are never updated'); END;
+    CREATE TRIGGER case_events_never_deleted BEFORE DELETE ON case_events
+        BEGIN SELECT RAISE(ABORT, 'case events are never deleted'); END;
+    CREATE TRIGGER case_events_extend_the_chain BEFORE INSERT ON case_events
+        WHEN NEW.seq IS NOT coalesce((SELECT max(seq) FROM case_events WHERE case_id = NEW.case_id), 0) + 1
+          OR NEW.prev_hash IS NOT coalesce(
+                (SELECT hash FROM case_events WHERE case_id = NEW.case_id ORDER BY seq DESC LIMIT 1),
+                '0000000000000000000000000000000000000000000000000000000000000000')
+        BEGIN SELECT RAISE(ABORT, 'a case event must extend its case''s chain'); END;",
+    // 3: the news watch-list (see `crate::watch`): items with their provenance, the change
+    // record (additions, edits, refreshes), imports, configured feeds and relevance marks.
+    // Changes, imports and marks are append-only, enforced by triggers.
+    "CREATE TABLE watch_items (
+        id TEXT PRIMARY KEY,
+        guid TEXT,
+        url_key TEXT,
+        date TEXT,
+        title TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        source TEXT NOT NULL,
+        countries TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        parties TEXT NOT NULL,
+        note TEXT,
+        verified INTEGER NOT NULL,
+        origin TEXT NOT NULL,
+        origin_source TEXT NOT NULL,
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        edited_by TEXT,
+        edited_at TEXT,
+        edited_fields TEXT NOT NULL
+    );
+    CREATE INDEX watch_items_by_guid ON watch_items (guid);
+    CREATE INDEX watch_items_by_url ON watch_items (url_key);
+    CREATE TABLE watch_changes (
+        id INTEGER PRIMARY KEY,
+        item_id TEXT NOT NULL REFERENCES watch_items(id),
+        at TEXT NOT NULL,
+        changed_by TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        source TEXT,
+        fields TEXT NOT NULL
+    );
+    CREATE INDEX watch_changes_by_item ON watch_changes (item_id);
+    CREATE TABLE watch_imports (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        bytes INTEGER NOT NULL,
+        imported_at TEXT NOT NULL,
+        imported_by TEXT NOT NULL,
+        report TEXT NOT NULL
+    );
+    CREATE TABLE watch_feeds (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        url TEXT NOT NULL UNIQUE,
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        last_fetched_at TEXT,
+        last_result TEXT
+    );
+    CREATE TABLE watch_relevance (
+        id INTEGER PRIMARY KEY,
+        party_key TEXT NOT NULL,
+        party TEXT NOT NULL,
+        item_id TEXT NOT NULL REFERENCES watch_items(id),
+        relevant INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        marked_by TEXT NOT NULL,
+        marked_at TEXT NOT NULL
+    );
+    CREATE INDEX watch_relevance_by_party ON watch_relevance (party_key, item_id);
+    CREATE TRIGGER watch_changes_never_updated BEFORE UPDATE ON watch_changes
+        BEGIN SELECT RAISE(ABORT, 'watch-list changes are never updated'); END;
+    CREATE TRIGGER watch_changes_never_deleted BEFORE DELETE ON watch_changes
+        BEGIN SELECT RAISE(ABORT, 'watch-list changes are never deleted'); END;
+    CREATE TRIGGER watch_imports_never_updated BEFORE UPDATE ON watch_imports
+        BEGIN SELECT RAISE(ABORT, 'watch-list imports are never updated'); END;
+    CREATE TRIGGER watch_imports_never_deleted BEFORE DELETE ON watch_imports
+        BEGIN SELECT RAISE(ABORT, 'watch-list imports are never deleted'); END;
+    CREATE TRIGGER watch_relevance_never_updated BEFORE UPDATE ON watch_relevance
+        BEGIN SELECT RAISE(ABORT, 'relevance marks are never updated'); END;
+    CREATE TRIGGER watch_relevance_never_deleted BEFORE DELETE ON watch_relevance
+        BEGIN SELECT RAISE(ABORT, 'relevance marks are never deleted'); END;
+    CREATE TRIGGER watch_items_never_deleted BEFORE DELETE ON watch_items
+        BEGIN SELECT RAISE(ABORT, 'watch-list items are never deleted'); END;",
+    // 4: case files (issue 4). `settings` holds the local user profile and the retention
+    // period; `case_heads` is each case's last event (seq, hash), written in the same
+    // transaction as the event, so `case verify` also notices events removed from the end;
+    // `case_attachments` keeps attached files by SHA-256, never updated or deleted.
+    "CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE case_heads (
+        case_id TEXT PRIMARY KEY REFERENCES cases(id),
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE case_attachments (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        content BLOB NOT NULL
+    );
+    INSERT INTO case_heads (case_id, seq, hash)
+        SELECT e.case_id, e.seq, e.hash FROM case_events e
+        WHERE e.seq = (SELECT max(seq) FROM case_events WHERE case_id = e.case_id);
+    CREATE TRIGGER case_heads_never_deleted BEFORE DELETE ON case_heads
+        BEGIN SELECT RAISE(ABORT, 'case heads are never deleted'); END;
+    CREATE TRIGGER case_attachments_never_updated BEFORE UPDATE ON case_attachments
+        BEGIN SELECT RAISE(ABORT, 'case attachments are never updated'); END;
+    CREATE TRIGGER case_attachments_never_deleted BEFORE DELETE ON case_attachments
+        BEGIN SELECT RAISE(ABORT, 'case attachments are never deleted'); END;",
 ];
 
 pub fn apply(conn: &Connection, path: &Path) -> Result<(), StoreError> {

@@ -5,7 +5,9 @@
 //! leaves the database exactly as it was. Migrations are numbered and append-only, tracked
 //! by `PRAGMA user_version`.
 
+mod cases;
 mod migrations;
+mod watch;
 
 use crate::lists::{self, ImportError, SourceFile};
 use crate::model::{Entity, FileDigest, ListVersion, Warning};
@@ -27,6 +29,8 @@ pub enum StoreError {
     Import(#[from] ImportError),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: PathBuf, source: std::io::Error },
+    #[error("no case {0}")]
+    NoCase(String),
 }
 
 pub struct Store {
