@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
 # Installs what building and testing Klaring needs on a fresh Debian or Ubuntu machine.
 # Idempotent: packages already present are skipped by apt-get.
+#   build-essential, pkg-config: the C parts (bundled SQLite).
+#   libwebkit2gtk-4.1-dev: the desktop app's webview (pulls in GTK 3, libsoup 3, JavaScriptCore).
+#   xvfb, webkit2gtk-driver: the desktop app's end-to-end tests (a real window, driven by WebDriver).
+#   nodejs, npm: building the front end in ui/, only when no node is installed already.
 set -euo pipefail
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-packages=(build-essential pkg-config ca-certificates)
+packages=(build-essential pkg-config ca-certificates libwebkit2gtk-4.1-dev xvfb webkit2gtk-driver)
+if ! command -v node >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

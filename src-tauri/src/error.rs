@@ -1,0 +1,132 @@
+//! The one error shape that crosses IPC: `{ "code": "snake_case_code", "message": "human
+//! text" }`. The code is a closed set the front end can switch on (and translate); the message
+//! is the core's own, already naming the file, line, list or party at fault. The JSON is
+//! pinned by `tests/commands.rs`.
+
+use klaring::affiliations::ScreeningError;
+use klaring::batch_table::TableError;
+use klaring::export::ExportError;
+use klaring::matching::QueryError;
+use klaring::store::StoreError;
+use klaring::watch::{FeedError, WatchError};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    /// The lists are still being loaded or indexed; try again shortly.
+    NotReady,
+    /// The name, birth date, country or an affiliation is not screenable as typed.
+    InvalidQuery,
+    /// No such list entry or case.
+    NotFound,
+    /// An argument the front end should never send (unknown kind, empty list of paths).
+    InvalidInput,
+    /// A path that did not come from a file dialog (see `pick_files`).
+    NotPicked,
+    /// A file could not be read or written.
+    Io,
+    /// A list file was refused; nothing changed.
+    ImportFailed,
+    /// A customer file could not be read as a table, or the mapping names a missing column.
+    BatchFile,
+    /// `batch_export` before any `batch_screen`.
+    NoBatch,
+    ExportFailed,
+    /// A watch-list item or feed with the same address (or name) exists already.
+    Conflict,
+    /// A feed could not be fetched (network, HTTP status, address).
+    Network,
+    /// The database could not be opened or read.
+    Database,
+    /// A bug: a worker thread died or a result could not be serialised.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommandError {
+    pub code: Code,
+    pub message: String,
+}
+
+impl CommandError {
+    pub fn new(code: Code, message: impl Into<String>) -> CommandError {
+        CommandError { code, message: message.into() }
+    }
+}
+
+impl std::fmt::Display for CommandError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<StoreError> for CommandError {
+    fn from(err: StoreError) -> CommandError {
+        let code = match &err {
+            StoreError::Import(_) => Code::ImportFailed,
+            StoreError::NoCase(_) => Code::NotFound,
+            _ => Code::Database,
+        };
+        CommandError::new(code, err.to_string())
+    }
+}
+
+impl From<QueryError> for CommandError {
+    fn from(err: QueryError) -> CommandError {
+        CommandError::new(Code::InvalidQuery, err.to_string())
+    }
+}
+
+impl From<ScreeningError> for CommandError {
+    fn from(err: ScreeningError) -> CommandError {
+        CommandError::new(Code::InvalidQuery, err.to_string())
+    }
+}
+
+impl From<TableError> for CommandError {
+    fn from(err: TableError) -> CommandError {
+        let code = match &err {
+            TableError::Io { .. } => Code::Io,
+            _ => Code::BatchFile,
+        };
+        CommandError::new(code, err.to_string())
+    }
+}
+
+impl From<ExportError> for CommandError {
+    fn from(err: ExportError) -> CommandError {
+        let code = match &err {
+            ExportError::Nothing => Code::NoBatch,
+            ExportError::Io { .. } => Code::Io,
+            ExportError::Xlsx { .. } => Code::ExportFailed,
+        };
+        CommandError::new(code, err.to_string())
+    }
+}
+
+impl From<FeedError> for CommandError {
+    fn from(err: FeedError) -> CommandError {
+        let code = match &err {
+            FeedError::Read { .. } => Code::Io,
+            FeedError::Http { .. } | FeedError::Network { .. } | FeedError::Url { .. } => Code::Network,
+            _ => Code::ImportFailed,
+        };
+        CommandError::new(code, err.to_string())
+    }
+}
+
+impl From<WatchError> for CommandError {
+    fn from(err: WatchError) -> CommandError {
+        let code = match err {
+            WatchError::Feed(feed) => return feed.into(),
+            WatchError::Store(store) => return store.into(),
+            WatchError::Json { .. } => Code::ImportFailed,
+            WatchError::Invalid(_) => Code::InvalidInput,
+            WatchError::NoItem(_) | WatchError::NoFeed(_) => Code::NotFound,
+            WatchError::DuplicateUrl { .. } | WatchError::DuplicateFeed { .. } => Code::Conflict,
+            WatchError::Query { .. } => Code::InvalidQuery,
+        };
+        CommandError::new(code, err.to_string())
+    }
+}

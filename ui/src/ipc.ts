@@ -1,0 +1,629 @@
+// The only module that talks to the Rust side (Tauri `invoke` and `listen`). Every other file
+// imports the typed functions below, so a change to a command's shape is made here once.
+//
+// The types mirror the serde shapes of the core crate (src/model.rs, src/matching/*.rs,
+// src/screening.rs) and of the commands in src-tauri; see /work/notes/ui-contract.md.
+// Optional fields that Rust skips when empty are typed `?`, fields Rust writes as `null`
+// are typed `| null`.
+
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+
+// ---------------------------------------------------------------- core model (src/model.rs)
+
+export type Schema = 'person' | 'organization' | 'vessel' | 'aircraft' | 'unknown';
+export const QUERY_SCHEMAS: Exclude<Schema, 'unknown'>[] = ['person', 'organization', 'vessel', 'aircraft'];
+
+export type NameKind = 'primary' | 'alias' | 'weak_alias' | 'former';
+
+export interface Name {
+  full: string;
+  kind: NameKind;
+}
+
+export interface BirthDate {
+  /** ISO 8601 with as many parts as known: "1961", "1961-07", "1961-07-31". */
+  date: string;
+  to?: string;
+  approximate?: boolean;
+}
+
+export interface Identifier {
+  kind: string;
+  value: string;
+  country?: string;
+}
+
+export interface Link {
+  relation: string;
+  name: string;
+  entry_id?: string;
+}
+
+export interface Entity {
+  entry_id: string;
+  schema: Schema;
+  names: Name[];
+  birth_dates?: BirthDate[];
+  places_of_birth?: string[];
+  /** ISO 3166 alpha-2, lower case. */
+  countries?: string[];
+  addresses?: string[];
+  programs?: string[];
+  identifiers?: Identifier[];
+  links?: Link[];
+  listed_on?: string;
+  remarks?: string[];
+}
+
+export interface Warning {
+  file: string;
+  line?: number;
+  entry_id?: string;
+  reason: string;
+}
+
+export interface FileDigest {
+  name: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface ListVersion {
+  id: number;
+  list: string;
+  version: string;
+  format: string;
+  published: string | null;
+  as_of: string | null;
+  imported_at: string;
+  sha256: string;
+  files: FileDigest[];
+  record_count: number;
+  warnings: Warning[];
+}
+
+// ------------------------------------------------------- matching (src/matching/*.rs)
+
+export interface Query {
+  name: string;
+  /** ISO 3166 alpha-2. */
+  country?: string;
+  /** YYYY, YYYY-MM or YYYY-MM-DD. */
+  birth_date?: string;
+  schema?: Schema;
+  identifier?: string;
+}
+
+/** How two tokens were judged alike (score::How). */
+export type How = 'exact' | 'phonetic' | 'typo' | 'initial';
+
+export interface Pair {
+  query: string;
+  list: string;
+  how: How;
+  similarity: number;
+}
+
+export interface Adjustment {
+  /** birth_date, country, schema, identifier, weak_alias, exact_name_floor. */
+  factor: string;
+  delta: number;
+  detail: string;
+}
+
+export interface Explanation {
+  summary: string;
+  name_score: number;
+  pairs: Pair[];
+  unmatched_query: string[];
+  unmatched_list: string[];
+  legal_forms_ignored: string[];
+  acronyms_ignored?: string[];
+  adjustments: Adjustment[];
+}
+
+export interface Hit {
+  list: string;
+  entry_id: string;
+  /** The entry's primary name. */
+  name: string;
+  /** The name (primary or alias) that matched. */
+  matched_name: string;
+  score: number;
+  explanation: Explanation;
+}
+
+// ------------------------------------------------------------ screening (src/screening.rs)
+
+export interface ListUsed {
+  list: string;
+  version: string;
+  published: string | null;
+  as_of?: string | null;
+  sha256: string;
+}
+
+export interface ScreenResult {
+  id: string | null;
+  query: Query;
+  hits: Hit[];
+  lists: ListUsed[];
+  matcher: string;
+  threshold: number;
+}
+
+/** ListVersion flattened with the freshness fields. */
+export interface ListStatus extends ListVersion {
+  title: string | null;
+  age_days: number;
+  stale: boolean;
+}
+
+// ----------------------------------------------------------------- app commands (src-tauri)
+
+export interface AppInfo {
+  version: string;
+  data_dir: string;
+  matcher: string;
+  threshold: number;
+  /** The index is built and screening answers. */
+  ready: boolean;
+}
+
+export type Relation =
+  | 'owner'
+  | 'parent'
+  | 'subsidiary'
+  | 'director'
+  | 'customer'
+  | 'end_user'
+  | 'contracts_for'
+  | 'supplier';
+export const RELATIONS: Relation[] = [
+  'owner',
+  'parent',
+  'subsidiary',
+  'director',
+  'customer',
+  'end_user',
+  'contracts_for',
+  'supplier',
+];
+
+export interface Affiliation {
+  name: string;
+  relation: Relation;
+  /** Share held, for `owner`. */
+  percent?: number;
+  country?: string;
+  schema?: Schema;
+}
+
+export interface ScreeningInput {
+  counterparty: Query;
+  affiliations: Affiliation[];
+}
+
+export interface SavedScreening {
+  case_id: string;
+  counterparty: ScreenResult;
+  affiliations: { affiliation: Affiliation; result: ScreenResult }[];
+}
+
+export interface EntryView {
+  list: string;
+  title: string | null;
+  entity: Entity;
+}
+
+export type ImportStage = 'reading' | 'parsing' | 'storing' | 'indexing' | 'done';
+export const IMPORT_STAGES: ImportStage[] = ['reading', 'parsing', 'storing', 'indexing', 'done'];
+
+export interface ImportProgress {
+  stage: ImportStage;
+  file: string;
+}
+
+/** Column names of a customer file for each query field. */
+export interface Mapping {
+  name: string;
+  id?: string | null;
+  country?: string | null;
+  birth_date?: string | null;
+  schema?: string | null;
+}
+
+export interface BatchFile {
+  path: string;
+  columns: string[];
+  /** At most 20 rows. */
+  preview: string[][];
+  row_count: number;
+  suggested: Mapping;
+}
+
+export interface BatchRow {
+  row: number;
+  id: string;
+  name: string;
+  alerts: number;
+  top?: Hit | null;
+  error?: string | null;
+}
+
+export interface BatchResult {
+  rows: BatchRow[];
+}
+
+export interface BatchProgress {
+  done: number;
+  total: number;
+}
+
+export interface ExportResult {
+  path: string;
+  rows: number;
+}
+
+export interface CaseSummary {
+  id: string;
+  created_at: string;
+  status: string;
+  counterparty: string;
+  alerts: number;
+  top_score: number | null;
+}
+
+/** One stored event of a case file (src/case/mod.rs), hash-chained to its predecessor. */
+export interface CaseEvent {
+  case_id: string;
+  seq: number;
+  /** UTC, RFC 3339. */
+  at: string;
+  actor: string;
+  /** "opened", "screened"; later issues add kinds. */
+  kind: string;
+  /** Canonical JSON: for "opened" a ScreeningInput, for "screened" a ScreenedPayload. */
+  payload: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface ScreenedPayload {
+  counterparty: ScreenResult;
+  affiliations: { affiliation: Affiliation; result: ScreenResult }[];
+  alerts: number;
+  top_score: number | null;
+}
+
+export interface CaseDetail {
+  summary: CaseSummary;
+  events: CaseEvent[];
+}
+
+export type PickKind = 'list' | 'batch' | 'export' | 'watch';
+export type ExportFormat = 'csv' | 'xlsx';
+
+// ------------------------------------------------ watch-list (src/watch/model.rs, matching.rs)
+
+export type WatchTag =
+  | 'surveillance'
+  | 'interception'
+  | 'censorship'
+  | 'spyware'
+  | 'facial-recognition'
+  | 'export-violation'
+  | 'dpi'
+  | 'monitoring-centre'
+  | 'forensics'
+  | 'sanctions'
+  | 'entity-list';
+export const WATCH_TAGS: WatchTag[] = [
+  'surveillance',
+  'interception',
+  'censorship',
+  'spyware',
+  'facial-recognition',
+  'export-violation',
+  'dpi',
+  'monitoring-centre',
+  'forensics',
+  'sanctions',
+  'entity-list',
+];
+
+export type PartyKind = 'organization' | 'person' | 'government-body';
+export const PARTY_KINDS: PartyKind[] = ['organization', 'person', 'government-body'];
+export type PartyRole = 'vendor' | 'end-user' | 'intermediary' | 'subject';
+export const PARTY_ROLES: PartyRole[] = ['vendor', 'end-user', 'intermediary', 'subject'];
+
+export interface WatchParty {
+  name: string;
+  kind: PartyKind;
+  role: PartyRole;
+}
+
+export interface WatchSource {
+  publisher: string;
+  title: string;
+  /** http(s) only; shown as text, never opened in the webview. */
+  url?: string;
+}
+
+export type WatchOrigin = 'seed' | 'feed' | 'file' | 'manual';
+export type WatchField =
+  | 'title'
+  | 'summary'
+  | 'date'
+  | 'source'
+  | 'countries'
+  | 'tags'
+  | 'parties'
+  | 'note'
+  | 'verified';
+
+export interface WatchItem {
+  id: string;
+  /** YYYY-MM-DD */
+  date: string | null;
+  title: string;
+  summary: string;
+  source: WatchSource;
+  /** ISO 3166-1 alpha-2, lower case. */
+  countries: string[];
+  tags: WatchTag[];
+  parties: WatchParty[];
+  note?: string;
+  verified: boolean;
+  guid?: string;
+  origin: WatchOrigin;
+  origin_source: string;
+  added_by: string;
+  added_at: string;
+  edited_by?: string;
+  edited_at?: string;
+  edited_fields?: WatchField[];
+}
+
+export interface WatchFieldChange {
+  field: WatchField;
+  from: unknown;
+  to: unknown;
+}
+
+export interface WatchChange {
+  item_id: string;
+  at: string;
+  by: string;
+  kind: 'added' | 'edited' | 'refreshed';
+  source?: string;
+  fields: WatchFieldChange[];
+}
+
+export interface WatchItemView {
+  item: WatchItem;
+  changes: WatchChange[];
+}
+
+export interface WatchFilter {
+  tag?: WatchTag | null;
+  country?: string | null;
+  since?: string | null;
+  until?: string | null;
+  find?: string | null;
+}
+
+export interface NewWatchItem {
+  title: string;
+  summary?: string;
+  date?: string | null;
+  source: WatchSource;
+  countries?: string[];
+  tags?: WatchTag[];
+  parties?: WatchParty[];
+  note?: string | null;
+  verified?: boolean;
+}
+
+/** Only the fields given change; each becomes an edited field no refresh overwrites. */
+export type WatchEdit = Partial<{
+  title: string;
+  summary: string;
+  /** An empty string clears the date. */
+  date: string;
+  source: WatchSource;
+  countries: string[];
+  tags: WatchTag[];
+  parties: WatchParty[];
+  note: string;
+  verified: boolean;
+}>;
+
+export type Relevance = 'relevant' | 'not-relevant';
+
+export interface RelevanceMark {
+  party: string;
+  item_id: string;
+  relevance: Relevance;
+  reason: string;
+  marked_by: string;
+  marked_at: string;
+}
+
+export interface WatchSubject {
+  name: string;
+  /** "counterparty" or the affiliation's relation. */
+  role: string;
+  schema?: Schema;
+}
+
+export interface WatchQuery {
+  subjects: WatchSubject[];
+  destination?: string;
+}
+
+export type TextField = 'title' | 'summary';
+
+export type WatchReason =
+  | {
+      kind: 'named_party';
+      party: string;
+      party_kind: PartyKind;
+      party_role: PartyRole;
+      score: number;
+      explanation: string;
+    }
+  | { kind: 'name_in_text'; field: TextField; words: string };
+
+/** `text[start_utf16..end_utf16]` of the field (JavaScript string indices). */
+export interface Highlight {
+  field: TextField;
+  start: number;
+  end: number;
+  start_utf16: number;
+  end_utf16: number;
+  text: string;
+}
+
+export interface WatchMatch {
+  subject: WatchSubject;
+  item: WatchItem;
+  score: number | null;
+  reasons: WatchReason[];
+  highlights: Highlight[];
+  mark: RelevanceMark | null;
+}
+
+export interface WatchScreening {
+  matches: WatchMatch[];
+  context: WatchItem[];
+  destination: string | null;
+  items: number;
+  matcher: string;
+  threshold: number;
+}
+
+export type WatchImportKind = 'seed' | 'json' | 'rss' | 'atom';
+
+export interface WatchImportReport {
+  source: string;
+  kind: WatchImportKind;
+  sha256: string;
+  bytes: number;
+  imported_at: string;
+  imported_by: string;
+  items: number;
+  added: number;
+  updated: number;
+  unchanged: number;
+  duplicates: number;
+  warnings: string[];
+}
+
+export interface WatchFileImport {
+  file: string;
+  report?: WatchImportReport;
+  error?: { code: string; message: string };
+}
+
+export interface FeedRefresh {
+  feed: string;
+  url: string;
+  report?: WatchImportReport;
+  error?: string;
+}
+
+// ------------------------------------------------------------------------------ errors
+
+/** What a failed command rejects with: `{ code, message }` from the shell's CommandError. */
+export class CommandError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function toError(raw: unknown): CommandError {
+  if (raw && typeof raw === 'object' && 'message' in raw) {
+    const r = raw as { code?: unknown; message?: unknown };
+    return new CommandError(String(r.code ?? 'error'), String(r.message));
+  }
+  return new CommandError('error', typeof raw === 'string' ? raw : String(raw));
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (raw) {
+    throw toError(raw);
+  }
+}
+
+// ---------------------------------------------------------------------------- commands
+
+export const appInfo = () => call<AppInfo>('app_info');
+
+/** As-you-type screening; saves nothing. Rejects with code `not_ready` while the index builds. */
+export const screenPreview = (query: Query) => call<ScreenResult>('screen_preview', { query });
+
+/** Screens the counterparty and its affiliations and saves a draft case. */
+export const screenAndSave = (input: ScreeningInput) => call<SavedScreening>('screen_and_save', { input });
+
+export const entry = (list: string, entryId: string) => call<EntryView>('entry', { list, entry_id: entryId });
+
+export const lists = () => call<ListStatus[]>('lists');
+
+/** A native file dialog (or the paths in KLARING_PICK); empty when the user cancels. */
+export const pickFiles = (kind: PickKind) => call<string[]>('pick_files', { kind });
+
+export const importLists = (paths: string[]) => call<ListVersion>('import_lists', { paths });
+
+export const batchOpen = (path: string) => call<BatchFile>('batch_open', { path });
+
+export const batchScreen = (path: string, mapping: Mapping) =>
+  call<BatchResult>('batch_screen', { path, mapping });
+
+export const batchExport = (path: string, format: ExportFormat) =>
+  call<ExportResult>('batch_export', { path, format });
+
+export const casesList = (filter?: string) => call<CaseSummary[]>('cases_list', { filter: filter || null });
+
+export const caseGet = (id: string) => call<CaseDetail>('case_get', { id });
+
+export const watchList = (filter: WatchFilter) => call<WatchItem[]>('watch_list', { filter });
+
+export const watchItem = (id: string) => call<WatchItemView>('watch_item', { id });
+
+export const watchAdd = (item: NewWatchItem) => call<WatchItem>('watch_add', { item });
+
+export const watchEdit = (id: string, changes: WatchEdit) => call<WatchItem>('watch_edit', { id, changes });
+
+export const watchMark = (id: string, party: string, relevance: Relevance, reason: string) =>
+  call<RelevanceMark>('watch_mark', { id, party, relevance, reason });
+
+export const watchMatch = (query: WatchQuery) => call<WatchScreening>('watch_match', { query });
+
+/** Imports files from `pickFiles('watch')`; one result per file (a refused file stores nothing). */
+export const watchImportFiles = (paths: string[]) => call<WatchFileImport[]>('watch_import_files', { paths });
+
+/** Fetches every configured feed (network); one result per feed. */
+export const watchRefresh = () => call<FeedRefresh[]>('watch_refresh');
+
+// ------------------------------------------------------------------------------ events
+
+export const onImportProgress = (handler: (p: ImportProgress) => void): Promise<UnlistenFn> =>
+  listen<ImportProgress>('import-progress', (e) => handler(e.payload));
+
+/** Emitted once when the list index is built, or could not be (`message` says why). */
+export interface IndexReady {
+  ready: boolean;
+  message?: string;
+}
+
+export const onIndexReady = (handler: (p: IndexReady) => void): Promise<UnlistenFn> =>
+  listen<IndexReady>('index-ready', (e) => handler(e.payload));
+
+export const onBatchProgress = (handler: (p: BatchProgress) => void): Promise<UnlistenFn> =>
+  listen<BatchProgress>('batch-progress', (e) => handler(e.payload));
