@@ -16,7 +16,6 @@ use super::{text, ImportError, Parsed, SourceFile};
 use crate::countries;
 use crate::model::{Entity, NameKind, Schema, Warning};
 use calamine::Data;
-use std::collections::HashMap;
 
 const REQUIRED: [&str; 4] = ["Reference", "Name of Individual or Entity", "Type", "Name Type"];
 
@@ -31,9 +30,7 @@ pub fn parse(file: &SourceFile) -> Result<Parsed, ImportError> {
     columns.require(file, &REQUIRED)?;
 
     let mut warnings = Vec::new();
-    // Row indices per reference number, in the order the numbers first appear.
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    let mut group_of: HashMap<String, usize> = HashMap::new();
+    let mut groups = text::RowGroups::default();
     for (i, row) in rows.iter().enumerate().skip(1) {
         if blank(row) {
             continue;
@@ -45,14 +42,11 @@ pub fn parse(file: &SourceFile) -> Result<Parsed, ImportError> {
             warnings.push(warning(file, first_line + i as u64, None, &reason));
             continue;
         }
-        let at = *group_of.entry(number.clone()).or_insert_with(|| {
-            groups.push((number, Vec::new()));
-            groups.len() - 1
-        });
-        groups[at].1.push(i);
+        groups.add(number, i);
     }
 
     let entities = groups
+        .into_groups()
         .iter()
         .map(|(id, members)| {
             let group: Vec<(u64, &[Data])> = members.iter().map(|&i| (first_line + i as u64, rows[i])).collect();

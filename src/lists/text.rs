@@ -143,6 +143,29 @@ pub fn children<'a, 'input>(
     node.children().filter(move |c| c.is_element() && c.tag_name().name() == name)
 }
 
+/// Sheets that publish one row per name (UK OFSI, Australia DFAT): collects the row indices of
+/// each designation under its key, keys in the order they first appear.
+#[derive(Default)]
+pub struct RowGroups {
+    groups: Vec<(String, Vec<usize>)>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl RowGroups {
+    pub fn add(&mut self, key: String, row: usize) {
+        let at = *self.index.entry(key.clone()).or_insert_with(|| {
+            self.groups.push((key, Vec::new()));
+            self.groups.len() - 1
+        });
+        self.groups[at].1.push(row);
+    }
+
+    /// Each key with the indices of its rows.
+    pub fn into_groups(self) -> Vec<(String, Vec<usize>)> {
+        self.groups
+    }
+}
+
 /// The first `limit` bytes as text, for format detection (lossy: only to look at).
 pub fn head_text(bytes: &[u8], limit: usize) -> String {
     String::from_utf8_lossy(&bytes[..limit.min(bytes.len())]).into_owned()

@@ -41,9 +41,7 @@ pub fn parse(file: &SourceFile) -> Result<Parsed, ImportError> {
         .and_then(|cell| sheet_date(&text::cell_text(cell)));
 
     let mut warnings = Vec::new();
-    // Row indices per Group ID, in the order the groups first appear.
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    let mut group_of: HashMap<String, usize> = HashMap::new();
+    let mut groups = text::RowGroups::default();
     for (i, row) in rows.iter().enumerate().skip(header_at + 1) {
         if blank(row) {
             continue;
@@ -53,14 +51,11 @@ pub fn parse(file: &SourceFile) -> Result<Parsed, ImportError> {
             warnings.push(warning(file, first_line + i as u64, None, "a row without a Group ID; skipped"));
             continue;
         }
-        let at = *group_of.entry(id.clone()).or_insert_with(|| {
-            groups.push((id, Vec::new()));
-            groups.len() - 1
-        });
-        groups[at].1.push(i);
+        groups.add(id, i);
     }
 
     let entities = groups
+        .into_groups()
         .iter()
         .map(|(id, members)| {
             let group: Vec<(u64, &[Data])> = members.iter().map(|&i| (first_line + i as u64, rows[i])).collect();
