@@ -82,7 +82,9 @@ pub async fn screen_and_save<R: Runtime>(
         let screener = state.screener.wait(LOAD_WAIT)?;
         let screening = affiliations::screen(&screener, &input, DEFAULT_THRESHOLD)?;
         let store = state.store.wait(LOAD_WAIT)?;
-        let saved = case::save_draft(&mut lock(&store), &case::os_user(), chrono::Utc::now(), &input, screening)?;
+        let mut store = lock(&store);
+        let actor = case::actor(&store);
+        let saved = case::save_draft(&mut store, &actor, chrono::Utc::now(), &input, screening)?;
         Ok(saved)
     })
     .await
@@ -387,7 +389,9 @@ pub async fn watch_item<R: Runtime>(app: AppHandle<R>, id: String) -> Result<Wat
 pub async fn watch_add<R: Runtime>(app: AppHandle<R>, item: NewItem) -> Result<WatchItem, CommandError> {
     blocking(app, move |_, state| {
         let store = state.store.wait(LOAD_WAIT)?;
-        let added = watch::add_item(&mut lock(&store), &item, &case::os_user())?;
+        let mut store = lock(&store);
+        let actor = case::actor(&store);
+        let added = watch::add_item(&mut store, &item, &actor)?;
         Ok(added)
     })
     .await
@@ -402,7 +406,9 @@ pub async fn watch_edit<R: Runtime>(
 ) -> Result<WatchItem, CommandError> {
     blocking(app, move |_, state| {
         let store = state.store.wait(LOAD_WAIT)?;
-        let edited = watch::edit_item(&mut lock(&store), &id, &changes, &case::os_user())?;
+        let mut store = lock(&store);
+        let actor = case::actor(&store);
+        let edited = watch::edit_item(&mut store, &id, &changes, &actor)?;
         Ok(edited)
     })
     .await
@@ -419,7 +425,9 @@ pub async fn watch_mark<R: Runtime>(
 ) -> Result<RelevanceMark, CommandError> {
     blocking(app, move |_, state| {
         let store = state.store.wait(LOAD_WAIT)?;
-        let mark = watch::mark(&mut lock(&store), &party, &id, relevance, &reason, &case::os_user())?;
+        let mut store = lock(&store);
+        let actor = case::actor(&store);
+        let mark = watch::mark(&mut store, &party, &id, relevance, &reason, &actor)?;
         Ok(mark)
     })
     .await
@@ -461,7 +469,7 @@ pub async fn watch_import_files<R: Runtime>(
         }
         let picked = paths.iter().map(|p| state.picked(p)).collect::<Result<Vec<_>, _>>()?;
         let store = state.store.wait(LOAD_WAIT)?;
-        let by = case::os_user();
+        let by = case::actor(&lock(&store));
         Ok(picked
             .into_iter()
             .map(|path| {
@@ -483,7 +491,9 @@ pub async fn watch_import_files<R: Runtime>(
 pub async fn watch_refresh<R: Runtime>(app: AppHandle<R>) -> Result<Vec<FeedRefresh>, CommandError> {
     blocking(app, move |_, state| {
         let store = state.store.wait(LOAD_WAIT)?;
-        let refreshed = watch::refresh_feeds(&mut lock(&store), &watch::FetchOptions::default(), &case::os_user())?;
+        let mut store = lock(&store);
+        let actor = case::actor(&store);
+        let refreshed = watch::refresh_feeds(&mut store, &watch::FetchOptions::default(), &actor)?;
         Ok(refreshed)
     })
     .await

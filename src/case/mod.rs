@@ -301,7 +301,15 @@ pub fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
-/// Who is acting: the operating-system user until Klaring has accounts of its own.
+/// Who is acting: the local user profile (`klaring user set`), else the operating-system user.
+pub fn actor(store: &Store) -> String {
+    match profile::load(store) {
+        Ok(Some(profile)) => profile.name,
+        _ => os_user(),
+    }
+}
+
+/// The operating-system user, for a machine where no profile has been set.
 pub fn os_user() -> String {
     ["USER", "USERNAME", "LOGNAME"]
         .iter()
