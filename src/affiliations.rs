@@ -81,17 +81,18 @@ pub struct Screening {
 }
 
 impl Screening {
-    /// Alerts over the counterparty and every affiliation.
+    fn results(&self) -> impl Iterator<Item = &ScreenResult> {
+        std::iter::once(&self.counterparty).chain(self.affiliations.iter().map(|a| &a.result))
+    }
+
+    /// Alerts over the counterparty and every affiliation (allow-listed hits are not alerts).
     pub fn alerts(&self) -> usize {
-        self.counterparty.hits.len() + self.affiliations.iter().map(|a| a.result.hits.len()).sum::<usize>()
+        self.results().flat_map(|r| &r.hits).filter(|h| h.alerts()).count()
     }
 
     /// The best score over every alert, if there is any.
     pub fn top_score(&self) -> Option<f64> {
-        std::iter::once(&self.counterparty)
-            .chain(self.affiliations.iter().map(|a| &a.result))
-            .filter_map(|r| r.hits.first().map(|h| h.score))
-            .reduce(f64::max)
+        self.results().flat_map(|r| &r.hits).filter(|h| h.alerts()).map(|h| h.score).reduce(f64::max)
     }
 }
 

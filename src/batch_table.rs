@@ -293,7 +293,7 @@ pub struct RowSummary {
 impl Outcome {
     pub fn summary(&self) -> RowSummary {
         let (alerts, top, error) = match &self.result {
-            Ok(result) => (result.hits.len(), result.hits.first().cloned(), None),
+            Ok(result) => (result.alerts().count(), result.alerts().next().cloned(), None),
             Err(err) => (0, None, Some(err.to_string())),
         };
         RowSummary {

@@ -3,20 +3,21 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
-use klaring::affiliations::{self, Affiliation, Relation, ScreeningInput};
+use klaring::affiliations::{Affiliation, Relation, ScreeningInput};
 use klaring::case::events::{self, Outcome, Verdict};
-use klaring::case::{self, allow_list, bundle, profile, rescreen, retention, verify};
-use klaring::matching::{Query, DEFAULT_THRESHOLD};
+use klaring::case::{self, allow_list, assessment, bundle, profile, rescreen, retention, verify};
+use klaring::matching::Query;
 use klaring::model::Schema;
 use klaring::screening::Screener;
 use klaring::store::Store;
+use klaring::watch::Relevance;
 use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Subcommand)]
 pub enum Commands {
-    /// Case files: open, list, show, dispose, decide, approve, attach, note, submit, export,
-    /// verify, rescreen, retention.
+    /// Case files: open, list, show, dispose, assess, watch-mark, decide, approve, attach, note,
+    /// submit, export, verify, rescreen, retention.
     Case {
         #[command(subcommand)]
         command: CaseCommand,
@@ -53,6 +54,12 @@ pub enum OutcomeArg {
     ProceedWithConditions,
     Abstain,
     Prohibited,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum RelevanceArg {
+    Relevant,
+    NotRelevant,
 }
 
 #[derive(Subcommand)]
@@ -113,6 +120,30 @@ pub enum CaseCommand {
         id: String,
         #[arg(long, default_value = "")]
         comment: String,
+    },
+    /// Assess the transaction's risk and record the profile on the case. FILE is JSON: goods,
+    /// destination, end_use, counterparty facts, affiliation facts, red_flags (see README);
+    /// list hits and watch-list findings come from the case itself.
+    Assess {
+        id: String,
+        #[arg(long, value_name = "FILE")]
+        input: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Judge a watch-list match of the case relevant or not, with the reason.
+    WatchMark {
+        id: String,
+        /// The watch-list item's id.
+        #[arg(long)]
+        item: String,
+        /// The party it matched; the counterparty when left out.
+        #[arg(long)]
+        party: Option<String>,
+        #[arg(long, value_enum)]
+        relevance: RelevanceArg,
+        #[arg(long)]
+        reason: String,
     },
     /// Attach a file (stored in the database with its SHA-256).
     Attach { id: String, file: PathBuf },
@@ -195,8 +226,7 @@ fn run_case(store: &mut Store, command: CaseCommand) -> Result<()> {
             let input =
                 ScreeningInput { counterparty: Query { name, country, schema, ..Query::default() }, affiliations };
             let screener = Screener::load(store)?;
-            let screening = affiliations::screen(&screener, &input, DEFAULT_THRESHOLD)?;
-            let saved = case::save_draft(store, &user.name, now(), &input, screening)?;
+            let saved = case::open(store, &screener, &user.name, now(), &input)?;
             if json {
                 writeln!(out, "{}", serde_json::json!({"case_id": saved.case_id, "alerts": saved.screening.alerts()}))?;
             } else {
@@ -245,6 +275,37 @@ fn run_case(store: &mut Store, command: CaseCommand) -> Result<()> {
         CaseCommand::Approve { id, comment } => {
             let e = events::approve(store, &id, now(), &comment)?;
             writeln!(out, "{id}: event {} approval by {}", e.seq, e.actor)?;
+        }
+        CaseCommand::Assess { id, input, json } => {
+            let text = std::fs::read_to_string(&input).with_context(|| format!("reading {}", input.display()))?;
+            let transaction: assessment::Transaction = serde_json::from_str(&text)
+                .with_context(|| format!("{}: not a transaction (goods, destination, …)", input.display()))?;
+            let (profile, e) = assessment::assess(store, &id, now(), &transaction)?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string(&profile)?)?;
+            } else {
+                let tier =
+                    if profile.prohibited { "PROHIBITED".to_string() } else { profile.tier.as_str().to_string() };
+                writeln!(out, "{id}: event {} risk {tier} (score {:.1}, {})", e.seq, profile.score, profile.model)?;
+                for f in &profile.floors {
+                    writeln!(out, "  floor   {}", serde_json::to_string(f)?)?;
+                }
+                for m in &profile.measures {
+                    writeln!(out, "  measure {}", serde_json::to_string(m)?)?;
+                }
+            }
+        }
+        CaseCommand::WatchMark { id, item, party, relevance, reason } => {
+            let party = match party {
+                Some(p) => p,
+                None => events::state(store, &id)?.input.map(|i| i.counterparty.name).unwrap_or_default(),
+            };
+            let relevance = match relevance {
+                RelevanceArg::Relevant => Relevance::Relevant,
+                RelevanceArg::NotRelevant => Relevance::NotRelevant,
+            };
+            let e = events::mark_watch(store, &id, now(), &party, &item, relevance, &reason)?;
+            writeln!(out, "{id}: event {} watch-list item {item} marked for {party}", e.seq)?;
         }
         CaseCommand::Attach { id, file } => {
             let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
@@ -338,6 +399,12 @@ fn show(store: &Store, id: &str, json: bool, out: &mut impl Write) -> Result<()>
         for hit in &party.hits {
             let d = state.disposition_of(party, hit);
             let verdict = d.map(|d| format!("{}: {}", serde_json::to_value(d.verdict).unwrap(), d.fact));
+            let verdict = verdict.or_else(|| {
+                hit.settled_elsewhere().then(|| {
+                    let p = hit.allow_listed.as_ref().expect("settled hits are allow-listed");
+                    format!("allow-listed by {} event {}: {}", p.case_id, p.seq, p.fact)
+                })
+            });
             writeln!(
                 out,
                 "  {:.3}  {} {}  {}  [{}]",
@@ -348,6 +415,35 @@ fn show(store: &Store, id: &str, json: bool, out: &mut impl Write) -> Result<()>
                 verdict.unwrap_or_else(|| "not disposed".into())
             )?;
         }
+    }
+    if !state.watch.is_empty() {
+        writeln!(
+            out,
+            "
+watch-list"
+        )?;
+    }
+    for f in &state.watch {
+        let mark =
+            state.watch_mark_of(f).map(|m| format!("{}: {}", serde_json::to_value(m.relevance).unwrap(), m.reason));
+        writeln!(
+            out,
+            "  {} ({})  {}  {} {}  [{}]",
+            f.party,
+            f.role,
+            f.item_id,
+            f.date.as_deref().unwrap_or("undated"),
+            f.title,
+            mark.unwrap_or_else(|| "not judged".into())
+        )?;
+    }
+    if let Some(tier) = state.risk_tier {
+        writeln!(
+            out,
+            "
+risk         {}",
+            tier.as_str()
+        )?;
     }
     if let Some(d) = &state.decision {
         writeln!(out, "\ndecision     {} by {} at {}", serde_json::to_value(d.outcome)?, d.actor, d.at)?;

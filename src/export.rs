@@ -84,7 +84,7 @@ fn row(outcome: &Outcome) -> Vec<Cell> {
     ];
     match &outcome.result {
         Ok(result) => {
-            let top = result.hits.first();
+            let top = result.alerts().next();
             let all: Vec<String> = result
                 .hits
                 .iter()
@@ -94,11 +94,16 @@ fn row(outcome: &Outcome) -> Vec<Cell> {
                     } else {
                         format!(", matched {:?}", h.matched_name)
                     };
-                    format!("{:.3} {} {} {}{matched}", h.score, h.list, h.entry_id, h.name)
+                    let allowed = match &h.allow_listed {
+                        Some(p) if p.changed => format!(" (changed since judged a false positive in {})", p.case_id),
+                        Some(p) => format!(" (not an alert: false positive in {}: {})", p.case_id, p.fact),
+                        None => String::new(),
+                    };
+                    format!("{:.3} {} {} {}{matched}{allowed}", h.score, h.list, h.entry_id, h.name)
                 })
                 .collect();
             cells.extend([
-                Cell::Number(result.hits.len() as f64),
+                Cell::Number(result.alerts().count() as f64),
                 top.map(|h| Cell::Number(h.score)).unwrap_or(Cell::Empty),
                 opt(top.map(|h| h.list.as_str())),
                 opt(top.map(|h| h.entry_id.as_str())),

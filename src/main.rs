@@ -7,9 +7,11 @@ mod watch_cli;
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
+use klaring::case::allow_list::{self, AllowList};
 use klaring::matching::{Query, DEFAULT_THRESHOLD};
 use klaring::model::Schema;
 use klaring::screening::{ScreenResult, Screener};
+use klaring::store::Store;
 use klaring::{app, batch, lists, screening};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -137,10 +139,11 @@ fn run(cli: Cli) -> Result<()> {
                         schema,
                         identifier,
                     };
-                    let result = screener.screen(None, &query, threshold)?;
+                    let mut result = screener.screen(None, &query, threshold)?;
+                    allow_list::apply(&store, &AllowList::load(&store)?, &mut result)?;
                     print_result(&result, json)
                 }
-                (None, Some(path)) => screen_batch(&screener, &path, threshold, threads, json),
+                (None, Some(path)) => screen_batch(&store, &screener, &path, threshold, threads, json),
                 _ => bail!("give a NAME or --batch FILE"),
             }
         }
@@ -250,7 +253,7 @@ fn print_result(result: &ScreenResult, json: bool) -> Result<()> {
         writeln!(out, "{}", serde_json::to_string(result)?)?;
         return Ok(());
     }
-    if result.hits.is_empty() {
+    if result.alerts().next().is_none() {
         writeln!(
             out,
             "no alerts for {:?} (threshold {:.2}, {} lists)",
@@ -265,12 +268,28 @@ fn print_result(result: &ScreenResult, json: bool) -> Result<()> {
             writeln!(out, "       matched: {}", hit.matched_name)?;
         }
         writeln!(out, "       {}", hit.explanation.summary)?;
+        if let Some(prior) = &hit.allow_listed {
+            let status = if prior.changed { "ALERTS AGAIN: the entry changed since it was" } else { "not an alert:" };
+            writeln!(
+                out,
+                "       {status} judged a false positive in case {} (event {}): {}",
+                prior.case_id, prior.seq, prior.fact
+            )?;
+        }
     }
     Ok(())
 }
 
-/// Screens every row, in parallel, and prints the results in input order.
-fn screen_batch(screener: &Screener, path: &Path, threshold: f64, threads: Option<usize>, json: bool) -> Result<()> {
+/// Screens every row, in parallel, and prints the results in input order, hits the allow list
+/// settles marked and not counted.
+fn screen_batch(
+    store: &Store,
+    screener: &Screener,
+    path: &Path,
+    threshold: f64,
+    threads: Option<usize>,
+    json: bool,
+) -> Result<()> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let rows = batch::parse(&path.display().to_string(), &text)?;
     let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)).max(1);
@@ -283,17 +302,23 @@ fn screen_batch(screener: &Screener, path: &Path, threshold: f64, threads: Optio
     progress.finish_and_clear();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut failed = 0;
+    let allow = AllowList::load(store)?;
     for (row, result) in rows.iter().zip(results) {
+        let result = match result {
+            Ok(mut r) => allow_list::apply(store, &allow, &mut r).map(|()| Ok(r))?,
+            Err(e) => Err(e),
+        };
         match result {
             Ok(result) if json => writeln!(out, "{}", serde_json::to_string(&result)?)?,
             Ok(result) => {
-                let top = result.hits.first().map(|h| format!("{:.3} {} {} {}", h.score, h.list, h.entry_id, h.name));
+                let top =
+                    result.alerts().next().map(|h| format!("{:.3} {} {} {}", h.score, h.list, h.entry_id, h.name));
                 writeln!(
                     out,
                     "{:<10} {:<40} {:>3} alerts  {}",
                     row.id,
                     row.query.name,
-                    result.hits.len(),
+                    result.alerts().count(),
                     top.unwrap_or_default()
                 )?;
             }

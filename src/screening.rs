@@ -37,6 +37,13 @@ pub struct ScreenResult {
     pub threshold: f64,
 }
 
+impl ScreenResult {
+    /// The hits that alert: all of them but those the allow list settles.
+    pub fn alerts(&self) -> impl Iterator<Item = &Hit> {
+        self.hits.iter().filter(|h| h.alerts())
+    }
+}
+
 impl Screener {
     /// Loads every current list version from the store and indexes it.
     pub fn load(store: &Store) -> Result<Screener, StoreError> {

@@ -4,7 +4,7 @@
 //! retention. Tampering is simulated as an attacker with file access: a raw SQLite connection
 //! that drops the triggers first.
 
-use klaring::affiliations::{self, ScreeningInput};
+use klaring::affiliations::ScreeningInput;
 use klaring::case::allow_list::{self, AllowList, AllowStatus};
 use klaring::case::events::{self, CaseError, Outcome, Verdict};
 use klaring::case::{self, bundle, profile, rescreen, retention, verify};
@@ -53,8 +53,7 @@ fn open_case(store: &mut Store, name: &str, schema: Schema, when: &str) -> Strin
         affiliations: vec![],
     };
     let screener = Screener::load(store).unwrap();
-    let screening = affiliations::screen(&screener, &input, DEFAULT_THRESHOLD).unwrap();
-    case::save_draft(store, "Ann Export", at(when), &input, screening).unwrap().case_id
+    case::open(store, &screener, "Ann Export", at(when), &input).unwrap().case_id
 }
 
 /// The first hit of the case's latest screening: (list, entry id).
@@ -64,7 +63,8 @@ fn first_hit(store: &Store, id: &str) -> (String, String) {
     (hit.list.clone(), hit.entry_id.clone())
 }
 
-/// A case with a hit disposed of, a note and a decision: five events.
+/// A case with a hit disposed of, a note and a decision: six events (opened, screened,
+/// watch_screened, then those three).
 fn decided_case(store: &mut Store) -> String {
     let id = open_case(store, "Tatyana Vladimirovna Zhuravleva", Schema::Person, "2026-03-04T10:00:00Z");
     let (list, entry) = first_hit(store, &id);
@@ -108,15 +108,15 @@ fn an_intact_case_verifies_and_survives_reopening_the_database() {
 
     let store = Store::open(&db(dir.path())).unwrap();
     let after = store.case_events(&id).unwrap();
-    assert_eq!(after.len(), 5);
+    assert_eq!(after.len(), 6);
     assert_eq!(before.iter().map(|e| &e.hash).collect::<Vec<_>>(), after.iter().map(|e| &e.hash).collect::<Vec<_>>());
     let r = verify::verify_case(&store, &id).unwrap();
     assert!(r.ok, "{:?}", r.problems);
-    assert_eq!(r.head.unwrap().seq, 5);
+    assert_eq!(r.head.unwrap().seq, 6);
     assert_eq!(store.case_summary(&id).unwrap().unwrap().status, case::CaseStatus::Decided);
     let kinds: Vec<_> = after.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, ["opened", "screened", "disposition", "note", "decision"]);
-    assert!(after[2..]
+    assert_eq!(kinds, ["opened", "screened", "watch_screened", "disposition", "note", "decision"]);
+    assert!(after[3..]
         .iter()
         .all(|e| e.actor == "Ann Export" && e.payload.get().contains("\"role\":\"export manager\"")));
 }
@@ -128,29 +128,29 @@ fn a_changed_byte_in_a_stored_event_is_detected() {
     tamper(
         &db(dir.path()),
         &format!(
-            "UPDATE case_events SET payload = replace(payload, '1967', '1968') WHERE case_id = '{id}' AND seq = 3"
+            "UPDATE case_events SET payload = replace(payload, '1967', '1968') WHERE case_id = '{id}' AND seq = 4"
         ),
     );
     let r = report(&db(dir.path()), &id);
     assert!(!r.ok);
-    assert!(r.problems.iter().any(|p| p.contains("event 3: the hash does not match")), "{:?}", r.problems);
+    assert!(r.problems.iter().any(|p| p.contains("event 4: the hash does not match")), "{:?}", r.problems);
 }
 
 #[test]
 fn a_deleted_event_is_detected_in_the_middle_and_at_the_end() {
     let dir = tempfile::tempdir().unwrap();
     let id = decided_case(&mut store_in(dir.path()));
-    tamper(&db(dir.path()), &format!("DELETE FROM case_events WHERE case_id = '{id}' AND seq = 4"));
+    tamper(&db(dir.path()), &format!("DELETE FROM case_events WHERE case_id = '{id}' AND seq = 5"));
     let r = report(&db(dir.path()), &id);
-    assert!(r.problems.iter().any(|p| p.contains("expected sequence number 4")), "{:?}", r.problems);
+    assert!(r.problems.iter().any(|p| p.contains("expected sequence number 5")), "{:?}", r.problems);
 
     // The last event removed: the chain itself is intact, the stored head is not.
     let dir = tempfile::tempdir().unwrap();
     let id = decided_case(&mut store_in(dir.path()));
-    tamper(&db(dir.path()), &format!("DELETE FROM case_events WHERE case_id = '{id}' AND seq = 5"));
+    tamper(&db(dir.path()), &format!("DELETE FROM case_events WHERE case_id = '{id}' AND seq = 6"));
     let r = report(&db(dir.path()), &id);
     assert!(!r.ok);
-    assert!(r.problems.iter().any(|p| p.contains("recorded head is event 5")), "{:?}", r.problems);
+    assert!(r.problems.iter().any(|p| p.contains("recorded head is event 6")), "{:?}", r.problems);
 }
 
 #[test]
@@ -160,14 +160,14 @@ fn two_reordered_events_are_detected() {
     tamper(
         &db(dir.path()),
         &format!(
-            "UPDATE case_events SET seq = -1 WHERE case_id = '{id}' AND seq = 3;
-             UPDATE case_events SET seq = 3 WHERE case_id = '{id}' AND seq = 4;
-             UPDATE case_events SET seq = 4 WHERE case_id = '{id}' AND seq = -1;"
+            "UPDATE case_events SET seq = -1 WHERE case_id = '{id}' AND seq = 4;
+             UPDATE case_events SET seq = 4 WHERE case_id = '{id}' AND seq = 5;
+             UPDATE case_events SET seq = 5 WHERE case_id = '{id}' AND seq = -1;"
         ),
     );
     let r = report(&db(dir.path()), &id);
     assert!(!r.ok);
-    assert!(r.problems.iter().any(|p| p.contains("event 3")), "{:?}", r.problems);
+    assert!(r.problems.iter().any(|p| p.contains("event 4")), "{:?}", r.problems);
 }
 
 #[test]
@@ -191,7 +191,7 @@ fn the_json_bundle_verifies_and_a_changed_bundle_does_not() {
     assert_ne!(forged, text);
     let r = bundle::verify_bundle(&bundle::read(&forged).unwrap(), None).unwrap();
     assert!(!r.ok);
-    assert!(r.problems.iter().any(|p| p.contains("event 5: the hash does not match")), "{:?}", r.problems);
+    assert!(r.problems.iter().any(|p| p.contains("event 6: the hash does not match")), "{:?}", r.problems);
 
     let mut shortened = bundle::read(&text).unwrap();
     shortened.events.pop();
@@ -305,7 +305,7 @@ fn an_allow_listed_pair_does_not_alert_again_unless_the_entry_changed() {
     let later = open_case(&mut store, "ZHURAVLEVA, Tatyana Vladimirovna", Schema::Person, "2026-05-01T10:00:00Z");
     let r = rescreen::rescreen(&mut store, &later, at("2026-05-01T10:01:00Z")).unwrap();
     let hit = r.parties[0].now.iter().find(|h| h.list == list && h.entry_id == entry).unwrap();
-    assert!(matches!(&hit.allow, AllowStatus::AllowListed { case_id, seq: 3, .. } if *case_id == first), "{hit:?}");
+    assert!(matches!(&hit.allow, AllowStatus::AllowListed { case_id, seq: 4, .. } if *case_id == first), "{hit:?}");
     assert_eq!(r.alerts, 0);
 
     // The screening paths' function gives the same answer over the current lists.
@@ -313,9 +313,11 @@ fn an_allow_listed_pair_does_not_alert_again_unless_the_entry_changed() {
     assert_eq!(allow.len(), 1);
     let query =
         Query { name: "Tatyana Vladimirovna Zhuravleva".into(), schema: Some(Schema::Person), ..Query::default() };
-    let result = Screener::load(&store).unwrap().screen(None, &query, DEFAULT_THRESHOLD).unwrap();
-    let marked = allow_list::mark_current(&store, &allow, &result).unwrap();
-    assert!(matches!(marked[0].allow, AllowStatus::AllowListed { .. }));
+    let mut result = Screener::load(&store).unwrap().screen(None, &query, DEFAULT_THRESHOLD).unwrap();
+    allow_list::apply(&store, &allow, &mut result).unwrap();
+    let prior = result.hits[0].allow_listed.as_ref().expect("the pair is allow-listed");
+    assert_eq!((prior.case_id.as_str(), prior.seq, prior.changed), (first.as_str(), 4, false));
+    assert_eq!(result.alerts().count(), 0);
     // Another party does not inherit it.
     let other = allow.status(&allow_list::party_key("Tatyana Petrova", Some(Schema::Person)), &list, &entry, None);
     assert_eq!(other, AllowStatus::Alert);

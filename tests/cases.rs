@@ -43,8 +43,7 @@ fn at(text: &str) -> chrono::DateTime<chrono::Utc> {
 }
 
 fn save(store: &mut Store, screener: &Screener, when: &str, input: &ScreeningInput) -> case::SavedScreening {
-    let screening = affiliations::screen(screener, input, DEFAULT_THRESHOLD).unwrap();
-    case::save_draft(store, "ann", at(when), input, screening).unwrap()
+    case::open(store, screener, "ann", at(when), input).unwrap()
 }
 
 fn payload(event: &case::CaseEvent) -> Value {
@@ -52,7 +51,7 @@ fn payload(event: &case::CaseEvent) -> Value {
 }
 
 #[test]
-fn a_screening_with_affiliations_is_saved_as_an_opened_and_a_screened_event() {
+fn a_screening_with_affiliations_is_saved_as_opened_screened_and_watch_screened_events() {
     let dir = tempfile::tempdir().unwrap();
     let (mut store, screener) = store_and_screener(dir.path());
     let input = input("Noordzee Trading BV", vec![owner("Tatyana Vladimirovna Zhuravleva", 40.0)]);
@@ -72,7 +71,7 @@ fn a_screening_with_affiliations_is_saved_as_an_opened_and_a_screened_event() {
 
     let file = store.case_file("K-2026-000001").unwrap().unwrap();
     let kinds: Vec<&str> = file.events.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds, ["opened", "screened"]);
+    assert_eq!(kinds, ["opened", "screened", "watch_screened"]);
     assert!(file.events.iter().all(|e| e.actor == "ann" && e.at == "2026-03-04T10:00:00.000Z"));
     assert_eq!(payload(&file.events[0]), serde_json::to_value(&input).unwrap());
     let screened = payload(&file.events[1]);
@@ -152,14 +151,14 @@ fn events_extend_the_chain_and_any_change_to_history_is_detected() {
         kind: EventKind::Screened,
         payload: json!({"counterparty": {"hits": []}, "affiliations": [], "alerts": 0, "top_score": null, "z": 1, "a": [0.1, "x"]}),
     };
-    let third = store.append_case_event(&saved.case_id, &note).unwrap();
-    assert_eq!(third.seq, 3);
+    let fourth = store.append_case_event(&saved.case_id, &note).unwrap();
+    assert_eq!(fourth.seq, 4);
     assert_eq!(
-        third.payload.get(),
+        fourth.payload.get(),
         r#"{"a":[0.1,"x"],"affiliations":[],"alerts":0,"counterparty":{"hits":[]},"top_score":null,"z":1}"#
     );
     let events = store.case_events(&saved.case_id).unwrap();
-    assert_eq!(events[2].prev_hash, events[1].hash);
+    assert_eq!(events[3].prev_hash, events[2].hash);
     assert_eq!(events[0].prev_hash, case::GENESIS);
     case::verify_chain(&events).unwrap();
     assert!(

@@ -14,8 +14,9 @@
 //! party with a similar name does not.
 
 use super::events::{DispositionRecord, Verdict};
+use crate::affiliations::Screening;
 use crate::matching::normalize::{normalize, LegalForms};
-use crate::matching::Hit;
+use crate::matching::PriorJudgement;
 use crate::model::Schema;
 use crate::screening::ScreenResult;
 use crate::store::{Store, StoreError};
@@ -63,12 +64,16 @@ impl AllowStatus {
     }
 }
 
-/// A hit with its allow-list status.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct MarkedHit {
-    #[serde(flatten)]
-    pub hit: Hit,
-    pub allow: AllowStatus,
+impl AllowStatus {
+    /// The judgement a hit carries, for a status that has one.
+    pub fn prior(&self) -> Option<PriorJudgement> {
+        let (case_id, seq, fact, changed) = match self {
+            AllowStatus::Alert => return None,
+            AllowStatus::AllowListed { case_id, seq, fact } => (case_id, seq, fact, false),
+            AllowStatus::ChangedSinceAllowListed { case_id, seq, fact } => (case_id, seq, fact, true),
+        };
+        Some(PriorJudgement { case_id: case_id.clone(), seq: *seq, fact: fact.clone(), changed })
+    }
 }
 
 impl AllowList {
@@ -135,36 +140,27 @@ impl AllowList {
             }
         }
     }
-
-    /// Marks a party's hits; `fingerprint` gives each hit's entry fingerprint in the list
-    /// version it was screened against.
-    pub fn mark(
-        &self,
-        party_name: &str,
-        schema: Option<Schema>,
-        hits: &[Hit],
-        fingerprint: impl Fn(&Hit) -> Option<String>,
-    ) -> Vec<MarkedHit> {
-        let key = party_key(party_name, schema);
-        hits.iter()
-            .map(|hit| MarkedHit {
-                allow: self.status(&key, &hit.list, &hit.entry_id, fingerprint(hit).as_deref()),
-                hit: hit.clone(),
-            })
-            .collect()
-    }
 }
 
-/// For the screening paths: marks a result made against the current lists (the entry's
-/// fingerprint is taken from the list's current version).
-pub fn mark_current(store: &Store, allow: &AllowList, result: &ScreenResult) -> Result<Vec<MarkedHit>, StoreError> {
-    let mut fingerprints = HashMap::new();
-    for hit in &result.hits {
-        let entity = store.entity(&hit.list, &hit.entry_id)?;
-        fingerprints
-            .insert((hit.list.clone(), hit.entry_id.clone()), entity.map(|e| super::events::entity_fingerprint(&e)));
+/// For the screening paths: marks the hits of a result made against the current lists (the
+/// entry's fingerprint is taken from the list's current version).
+pub fn apply(store: &Store, allow: &AllowList, result: &mut ScreenResult) -> Result<(), StoreError> {
+    if allow.is_empty() {
+        return Ok(());
     }
-    Ok(allow.mark(&result.query.name, result.query.schema, &result.hits, |hit| {
-        fingerprints.get(&(hit.list.clone(), hit.entry_id.clone())).cloned().flatten()
-    }))
+    let key = party_key(&result.query.name, result.query.schema);
+    for hit in &mut result.hits {
+        let fingerprint = store.entity(&hit.list, &hit.entry_id)?.map(|e| super::events::entity_fingerprint(&e));
+        hit.allow_listed = allow.status(&key, &hit.list, &hit.entry_id, fingerprint.as_deref()).prior();
+    }
+    Ok(())
+}
+
+/// [`apply`] to the counterparty's result and every affiliation's.
+pub fn apply_screening(store: &Store, allow: &AllowList, screening: &mut Screening) -> Result<(), StoreError> {
+    apply(store, allow, &mut screening.counterparty)?;
+    for a in &mut screening.affiliations {
+        apply(store, allow, &mut a.result)?;
+    }
+    Ok(())
 }

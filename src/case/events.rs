@@ -35,9 +35,11 @@
 use super::profile::{self, same_person, UserProfile};
 use super::{CaseEvent, EventKind, NewEvent};
 use crate::affiliations::ScreeningInput;
+use crate::matching::PriorJudgement;
 use crate::model::Schema;
-use crate::risk::{RiskProfile, Tier};
+use crate::risk::Tier;
 use crate::store::{Store, StoreError};
+use crate::watch::Relevance;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -83,6 +85,18 @@ pub enum CaseError {
     Payload { case_id: String, seq: i64, reason: String },
     #[error("{0}")]
     Rescreen(String),
+    #[error(transparent)]
+    Screening(#[from] crate::affiliations::ScreeningError),
+    #[error("watch-list: {0}")]
+    Watch(String),
+    #[error("no watch-list match of item {item_id} for {party:?} in this case")]
+    NoSuchWatchMatch { party: String, item_id: String },
+    #[error("a relevance mark needs a reason")]
+    NoReason,
+    #[error(transparent)]
+    Assess(#[from] crate::risk::AssessError),
+    #[error("the case changed while it was being assessed; assess it again")]
+    ChangedMeanwhile,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,6 +123,15 @@ pub struct HitRef {
     pub entry_id: String,
     pub name: String,
     pub score: f64,
+    /// An earlier case's "false positive" for this pair, as the screening recorded it.
+    pub allow_listed: Option<PriorJudgement>,
+}
+
+impl HitRef {
+    /// Allow-listed and unchanged: it needs no disposition in this case.
+    pub fn settled_elsewhere(&self) -> bool {
+        self.allow_listed.as_ref().is_some_and(|p| !p.changed)
+    }
 }
 
 /// A screened party (the counterparty or one affiliation) at the latest screening.
@@ -150,6 +173,32 @@ pub struct ApprovalRecord {
     pub decision_seq: i64,
 }
 
+/// A watch-list item that matched a party when the case was opened.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WatchFinding {
+    pub party: String,
+    /// "counterparty", or the affiliation's relation.
+    pub role: String,
+    pub item_id: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub publisher: String,
+    pub url: Option<String>,
+    /// The best named-party score; `None` when only the text matched.
+    pub score: Option<f64>,
+}
+
+/// A watch-list match judged in this case (the latest per party and item counts).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WatchMarkRecord {
+    pub seq: i64,
+    pub actor: String,
+    pub party: String,
+    pub item_id: String,
+    pub relevance: Relevance,
+    pub reason: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AttachmentRecord {
     pub seq: i64,
@@ -176,6 +225,8 @@ pub struct CaseState {
     pub submitted_retention_years: Option<u32>,
     pub last_decision_at: Option<String>,
     pub attachments: Vec<AttachmentRecord>,
+    pub watch: Vec<WatchFinding>,
+    pub watch_marks: Vec<WatchMarkRecord>,
 }
 
 impl CaseState {
@@ -226,6 +277,15 @@ impl CaseState {
                     sha256: text("sha256"),
                 }),
                 "risk_assessed" => state.risk_tier = serde_json::from_value(p["tier"].clone()).ok(),
+                "watch_screened" => state.watch = watch_findings(&p["matches"]),
+                "watch_marked" => state.watch_marks.push(WatchMarkRecord {
+                    seq: e.seq,
+                    actor: e.actor.clone(),
+                    party: text("party"),
+                    item_id: text("item_id"),
+                    relevance: serde_json::from_value(p["relevance"].clone()).map_err(|err| bad(err.to_string()))?,
+                    reason: text("reason"),
+                }),
                 "submitted" => {
                     state.submitted = Some(e.seq);
                     state.submitted_retention_years = p["retention_years"].as_u64().map(|y| y as u32);
@@ -242,7 +302,9 @@ impl CaseState {
         self.dispositions.iter().rev().find(|d| d.party_key == key && d.list == hit.list && d.entry_id == hit.entry_id)
     }
 
-    /// The latest screening's hits that have no disposition, as "party: list entry".
+    /// The latest screening's hits that have no disposition, as "party: list entry". A hit
+    /// allow-listed by an earlier case (entry unchanged) needs none: that case's disposition
+    /// stands, and the screening recorded which one.
     pub fn undisposed(&self) -> Vec<String> {
         self.parties
             .iter()
@@ -250,7 +312,7 @@ impl CaseState {
                 party
                     .hits
                     .iter()
-                    .filter(|hit| self.disposition_of(party, hit).is_none())
+                    .filter(|hit| !hit.settled_elsewhere() && self.disposition_of(party, hit).is_none())
                     .map(move |hit| format!("{}: {} {}", party.name, hit.list, hit.entry_id))
             })
             .collect()
@@ -270,6 +332,11 @@ impl CaseState {
                     format!("{} {} is disposed of as {}", d.list, d.entry_id, serde_json::to_value(d.verdict).unwrap())
                 }),
         }
+    }
+
+    /// The latest relevance mark of one watch-list finding in this case.
+    pub fn watch_mark_of(&self, finding: &WatchFinding) -> Option<&WatchMarkRecord> {
+        self.watch_marks.iter().rev().find(|m| same_person(&m.party, &finding.party) && m.item_id == finding.item_id)
     }
 
     /// The approval of the latest decision, if any.
@@ -302,6 +369,7 @@ fn parties_of(p: &Value) -> Vec<Party> {
                         entry_id: h["entry_id"].as_str().unwrap_or_default().to_string(),
                         name: h["name"].as_str().unwrap_or_default().to_string(),
                         score: h["score"].as_f64().unwrap_or(0.0),
+                        allow_listed: serde_json::from_value(h["allow_listed"].clone()).ok(),
                     })
                     .collect()
             })
@@ -314,6 +382,26 @@ fn parties_of(p: &Value) -> Vec<Party> {
         parties.push(party(a["affiliation"]["name"].as_str().unwrap_or_default().to_string(), &a["result"]));
     }
     parties
+}
+
+/// The findings of a `watch_screened` payload's `matches`.
+fn watch_findings(matches: &Value) -> Vec<WatchFinding> {
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_string();
+    matches
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|m| WatchFinding {
+            party: text(&m["subject"]["name"]),
+            role: text(&m["subject"]["role"]),
+            item_id: text(&m["item"]["id"]),
+            title: text(&m["item"]["title"]),
+            date: m["item"]["date"].as_str().map(str::to_string),
+            publisher: text(&m["item"]["source"]["publisher"]),
+            url: m["item"]["source"]["url"].as_str().map(str::to_string),
+            score: m["score"].as_f64(),
+        })
+        .collect()
 }
 
 /// A case's state, read from the store.
@@ -333,7 +421,7 @@ pub fn entity_fingerprint(entity: &crate::model::Entity) -> String {
 
 /// Appends `kind` with `payload` (plus the profile's role) after `check` accepts the case's
 /// state as it stands inside the transaction.
-fn append(
+pub(super) fn append(
     store: &mut Store,
     case_id: &str,
     now: chrono::DateTime<chrono::Utc>,
@@ -509,20 +597,35 @@ pub fn note(
     append(store, case_id, now, EventKind::Note, json!({"text": text.trim()}), None, |_, _, _| Ok(()))
 }
 
-/// Records a risk profile on the case; its tier decides whether four eyes is needed.
-pub fn record_risk(
+/// Judges a watch-list match of this case relevant or not, with the reason. The mark is a case
+/// event, and is also kept in the watch-list so later screenings of the party show it.
+pub fn mark_watch(
     store: &mut Store,
     case_id: &str,
     now: chrono::DateTime<chrono::Utc>,
-    risk: &RiskProfile,
+    party: &str,
+    item_id: &str,
+    relevance: Relevance,
+    reason: &str,
 ) -> Result<CaseEvent, CaseError> {
-    let payload = json!({
-        "tier": risk.tier,
-        "prohibited": risk.prohibited,
-        "model": risk.model,
-        "profile": serde_json::to_value(risk).expect("risk profiles always serialise"),
-    });
-    append(store, case_id, now, EventKind::RiskAssessed, payload, None, |_, _, _| Ok(()))
+    let reason = crate::watch::sanitize::plain(reason);
+    if reason.is_empty() {
+        return Err(CaseError::NoReason);
+    }
+    let payload = json!({"party": party.trim(), "item_id": item_id, "relevance": relevance, "reason": reason});
+    let event = append(store, case_id, now, EventKind::WatchMarked, payload, None, |state, _, _| {
+        if state.watch.iter().any(|f| same_person(&f.party, party) && f.item_id == item_id) {
+            Ok(())
+        } else {
+            Err(CaseError::NoSuchWatchMatch { party: party.to_string(), item_id: item_id.to_string() })
+        }
+    })?;
+    // The case event is the record; the watch-list's copy only carries the judgement to later
+    // screenings, so an item deleted since does not undo the case's mark.
+    match crate::watch::mark(store, party, item_id, relevance, &reason, &event.actor) {
+        Ok(_) | Err(crate::watch::WatchError::NoItem(_)) => Ok(event),
+        Err(e) => Err(CaseError::Watch(e.to_string())),
+    }
 }
 
 /// Submits the case: it needs a decision and, when required, its approval; then it is frozen.

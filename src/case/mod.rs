@@ -24,6 +24,7 @@
 //! last events is noticed too ([`verify`]).
 
 pub mod allow_list;
+pub mod assessment;
 pub mod bundle;
 pub mod events;
 pub mod profile;
@@ -31,8 +32,12 @@ pub mod rescreen;
 pub mod retention;
 pub mod verify;
 
-use crate::affiliations::{Screening, ScreeningInput};
-use crate::store::{Store, StoreError};
+use crate::affiliations::{self, Screening, ScreeningInput};
+use crate::matching::DEFAULT_THRESHOLD;
+use crate::screening::Screener;
+use crate::store::Store;
+use crate::watch::{self, matching::Subject, WatchQuery, WatchScreening};
+use events::CaseError;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
 use serde::{Deserialize, Serialize};
@@ -60,8 +65,12 @@ pub enum EventKind {
     /// A file attached with its SHA-256.
     Attachment,
     Note,
-    /// A risk profile (`risk::RiskProfile`) recorded on the case.
+    /// A risk profile (`risk::RiskProfile`) recorded on the case, with its input.
     RiskAssessed,
+    /// The parties matched against the watch-list when the case was opened.
+    WatchScreened,
+    /// A watch-list match judged relevant or not to a party, with the reason.
+    WatchMarked,
     /// The case is frozen: only `rescreened` may follow.
     Submitted,
     /// The same parties screened again against the case's list versions and the current ones.
@@ -79,6 +88,8 @@ impl EventKind {
             EventKind::Attachment => "attachment",
             EventKind::Note => "note",
             EventKind::RiskAssessed => "risk_assessed",
+            EventKind::WatchScreened => "watch_screened",
+            EventKind::WatchMarked => "watch_marked",
             EventKind::Submitted => "submitted",
             EventKind::Rescreened => "rescreened",
         }
@@ -143,39 +154,69 @@ pub struct CaseFile {
     pub events: Vec<CaseEvent>,
 }
 
-/// What `screen_and_save` answers: the new case's id and the screening itself.
+/// What opening a case answers: the new case's id, the screening and the watch-list matches.
 #[derive(Debug, Clone, Serialize)]
 pub struct SavedScreening {
     pub case_id: String,
     #[serde(flatten)]
     pub screening: Screening,
+    pub watch: WatchScreening,
 }
 
-/// Opens a draft case for a screening just made: events `opened` and `screened`, written in
-/// one transaction, so a case never exists without its results.
-pub fn save_draft(
+/// Opens a draft case: screens the counterparty and every affiliation against the lists, marks
+/// hits the allow list settles, matches the same parties against the watch-list, and writes
+/// `opened`, `screened` and `watch_screened` in one transaction, so a case never exists
+/// without its results. The watch-list matches are recorded as found (the whole item), so the
+/// case shows what the user was shown even after the item is edited or removed.
+pub fn open(
     store: &mut Store,
+    screener: &Screener,
     actor: &str,
     now: chrono::DateTime<chrono::Utc>,
     input: &ScreeningInput,
-    screening: Screening,
-) -> Result<SavedScreening, StoreError> {
+) -> Result<SavedScreening, CaseError> {
+    let mut screening = affiliations::screen(screener, input, DEFAULT_THRESHOLD)?;
+    allow_list::apply_screening(store, &allow_list::AllowList::load(store)?, &mut screening)?;
+    let watch = watch::screen(store, &watch_query(input)).map_err(|e| CaseError::Watch(e.to_string()))?;
     let at = timestamp(now);
-    let opened =
-        NewEvent { at: at.clone(), actor: actor.to_string(), kind: EventKind::Opened, payload: to_value(input) };
-    let screened = NewEvent {
-        at,
-        actor: actor.to_string(),
-        kind: EventKind::Screened,
-        payload: serde_json::json!({
-            "counterparty": to_value(&screening.counterparty),
-            "affiliations": to_value(&screening.affiliations),
-            "alerts": screening.alerts(),
-            "top_score": screening.top_score(),
-        }),
-    };
-    let case_id = store.create_case(now, &[opened, screened])?;
-    Ok(SavedScreening { case_id, screening })
+    let event = |kind, payload| NewEvent { at: at.clone(), actor: actor.to_string(), kind, payload };
+    let events = [
+        event(EventKind::Opened, to_value(input)),
+        event(
+            EventKind::Screened,
+            serde_json::json!({
+                "counterparty": to_value(&screening.counterparty),
+                "affiliations": to_value(&screening.affiliations),
+                "alerts": screening.alerts(),
+                "top_score": screening.top_score(),
+            }),
+        ),
+        event(
+            EventKind::WatchScreened,
+            serde_json::json!({
+                "matcher": watch.matcher,
+                "threshold": watch.threshold,
+                "items": watch.items,
+                "matches": to_value(&watch.matches),
+            }),
+        ),
+    ];
+    let case_id = store.create_case(now, &events)?;
+    Ok(SavedScreening { case_id, screening, watch })
+}
+
+/// The watch-list query for a case's parties: the counterparty and every affiliation, each
+/// with its relation as the role.
+fn watch_query(input: &ScreeningInput) -> WatchQuery {
+    let relation = |a: &affiliations::Affiliation| to_value(&a.relation).as_str().unwrap_or_default().to_string();
+    let mut query = WatchQuery::counterparty(&input.counterparty.name);
+    query.subjects[0].schema = input.counterparty.schema;
+    query.subjects.extend(input.affiliations.iter().map(|a| Subject {
+        name: a.name.clone(),
+        role: relation(a),
+        schema: a.schema,
+    }));
+    query
 }
 
 /// The cases whose counterparty (or id) fits `filter`, newest first; all of them when the

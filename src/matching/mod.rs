@@ -74,6 +74,30 @@ pub struct Hit {
     pub matched_name: String,
     pub score: f64,
     pub explanation: Explanation,
+    /// An earlier case's "false positive" for this party and entry (the allow list). The
+    /// matcher never sets it: `case::allow_list::apply` does, after screening, because only
+    /// the case files know it. The hit stays in the result so a reviewer sees it was found.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_listed: Option<PriorJudgement>,
+}
+
+impl Hit {
+    /// Whether the hit is an alert: not allow-listed, or allow-listed but changed since.
+    pub fn alerts(&self) -> bool {
+        self.allow_listed.as_ref().is_none_or(|prior| prior.changed)
+    }
+}
+
+/// Where a hit's "false positive" judgement comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PriorJudgement {
+    pub case_id: String,
+    /// The `disposition` event in that case.
+    pub seq: i64,
+    /// The fact that decided it.
+    pub fact: String,
+    /// The list entry has changed since it was judged: the hit alerts again.
+    pub changed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -292,6 +316,7 @@ fn finish(
             acronyms_ignored,
             adjustments,
         },
+        allow_listed: None,
     }
 }
 

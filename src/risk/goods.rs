@@ -35,6 +35,9 @@ pub struct GoodsItem {
     pub us_content: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// How many units (recorded for the case file; the model does not weigh it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<u64>,
 }
 
 impl GoodsItem {
@@ -46,6 +49,7 @@ impl GoodsItem {
             design_test: None,
             us_content: false,
             description: None,
+            quantity: None,
         }
     }
 }
