@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
 use klaring::affiliations::{Affiliation, Relation, ScreeningInput};
 use klaring::case::events::{self, Outcome, Verdict};
-use klaring::case::{self, allow_list, assessment, bundle, profile, rescreen, retention, verify};
+use klaring::case::{self, allow_list, assessment, bundle, detail, profile, rescreen, retention, verify};
 use klaring::matching::Query;
 use klaring::model::Schema;
 use klaring::screening::Screener;
@@ -370,17 +370,12 @@ fn run_case(store: &mut Store, command: CaseCommand) -> Result<()> {
 }
 
 fn show(store: &Store, id: &str, json: bool, out: &mut impl Write) -> Result<()> {
-    let file = store.case_file(id)?.with_context(|| format!("no case {id}"))?;
-    let state = events::CaseState::from_events(&file.events)?;
-    let keep = retention::retention(&state, retention::years(store)?);
-    let report = verify::verify_case(store, id)?;
+    let detail = detail::detail(store, id)?;
     if json {
-        let doc = serde_json::json!({
-            "summary": file.summary, "state": state, "retention": keep, "verify": report, "events": file.events,
-        });
-        writeln!(out, "{doc}")?;
+        writeln!(out, "{}", serde_json::to_string(&detail)?)?;
         return Ok(());
     }
+    let (file, state, keep, report) = (&detail, &detail.state, &detail.retention, &detail.verify);
     let s = &file.summary;
     writeln!(out, "case {}  {}", s.id, serde_json::to_value(s.status)?.as_str().unwrap_or_default())?;
     writeln!(out, "created      {}", s.created_at)?;
@@ -389,7 +384,7 @@ fn show(store: &Store, id: &str, json: bool, out: &mut impl Write) -> Result<()>
         out,
         "integrity    {}",
         if report.ok {
-            format!("intact, head {}", report.head.map(|h| h.hash).unwrap_or_default())
+            format!("intact, head {}", report.head.as_ref().map(|h| h.hash.as_str()).unwrap_or_default())
         } else {
             report.problems.join("; ")
         }

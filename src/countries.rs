@@ -57,6 +57,13 @@ pub fn name(code: &str) -> Option<&'static str> {
     countries().names.get(code.to_ascii_lowercase().as_str()).copied()
 }
 
+/// Every country as (alpha-2 code, English short name), sorted by name: for a picker.
+pub fn all() -> Vec<(&'static str, &'static str)> {
+    let mut all: Vec<_> = countries().names.iter().map(|(code, name)| (*code, *name)).collect();
+    all.sort_by_key(|(_, name)| *name);
+    all
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +79,6 @@ mod tests {
         assert_eq!(code("ru"), Some("ru"));
         assert_eq!(code("Atlantis"), None);
         assert_eq!(name("nl"), Some("Netherlands"));
+        assert!(all().len() > 190 && all().contains(&("nl", "Netherlands")));
     }
 }

@@ -11,9 +11,10 @@
 
 use crate::error::{Code, CommandError};
 use crate::state::{lock, AppState, LOAD_WAIT};
-use klaring::affiliations::{self, ScreeningInput};
+use klaring::affiliations::ScreeningInput;
 use klaring::batch_table::{self, Mapping, Preview, RowSummary};
-use klaring::case::{self, CaseFile, CaseSummary, SavedScreening};
+use klaring::case::allow_list::{self, AllowList};
+use klaring::case::{self, CaseSummary, SavedScreening};
 use klaring::export::{self, ExportFormat};
 use klaring::lists::SourceFile;
 use klaring::matching::{self, Query, DEFAULT_THRESHOLD};
@@ -31,7 +32,7 @@ use std::sync::Arc;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 /// Runs `work` on a blocking thread with the app's state.
-async fn blocking<R: Runtime, T: Send + 'static>(
+pub(crate) async fn blocking<R: Runtime, T: Send + 'static>(
     app: AppHandle<R>,
     work: impl FnOnce(&AppHandle<R>, &AppState) -> Result<T, CommandError> + Send + 'static,
 ) -> Result<T, CommandError> {
@@ -62,17 +63,23 @@ pub async fn app_info<R: Runtime>(app: AppHandle<R>) -> Result<AppInfo, CommandE
     })
 }
 
-/// As-you-type screening: saves nothing, and does not wait for the index.
+/// As-you-type screening: saves nothing, and does not wait for the index. Hits an earlier
+/// case judged false positives come back marked (`allow_listed`).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn screen_preview<R: Runtime>(app: AppHandle<R>, query: Query) -> Result<ScreenResult, CommandError> {
     blocking(app, move |_, state| {
         let screener = state.screener.now()?;
-        Ok(screener.screen(None, &query, DEFAULT_THRESHOLD)?)
+        let mut result = screener.screen(None, &query, DEFAULT_THRESHOLD)?;
+        let store = state.store.now()?;
+        let store = lock(&store);
+        allow_list::apply(&store, &AllowList::load(&store)?, &mut result)?;
+        Ok(result)
     })
     .await
 }
 
-/// Screens the counterparty and its affiliations and saves them as a draft case.
+/// Screens the counterparty and its affiliations (lists, allow list, watch-list) and saves
+/// them as a draft case.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn screen_and_save<R: Runtime>(
     app: AppHandle<R>,
@@ -80,11 +87,10 @@ pub async fn screen_and_save<R: Runtime>(
 ) -> Result<SavedScreening, CommandError> {
     blocking(app, move |_, state| {
         let screener = state.screener.wait(LOAD_WAIT)?;
-        let screening = affiliations::screen(&screener, &input, DEFAULT_THRESHOLD)?;
         let store = state.store.wait(LOAD_WAIT)?;
         let mut store = lock(&store);
         let actor = case::actor(&store);
-        let saved = case::save_draft(&mut store, &actor, chrono::Utc::now(), &input, screening)?;
+        let saved = case::open(&mut store, &screener, &actor, chrono::Utc::now(), &input)?;
         Ok(saved)
     })
     .await
@@ -123,7 +129,7 @@ pub async fn lists<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ListStatus>, Com
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum PickKind {
     /// List files to import (several).
     List,
@@ -133,6 +139,10 @@ pub enum PickKind {
     Export,
     /// Watch-list files to import: RSS/Atom feeds or JSON in the seed's format (several).
     Watch,
+    /// A file to attach to a case (one).
+    Attachment,
+    /// Where to write a case's JSON bundle.
+    CaseExport,
 }
 
 /// A native file dialog. Returns the chosen paths (empty when cancelled) and remembers them as
@@ -146,6 +156,8 @@ pub async fn pick_files<R: Runtime>(app: AppHandle<R>, kind: PickKind) -> Result
             PickKind::Batch => &picks.batch,
             PickKind::Export => &picks.export,
             PickKind::Watch => &picks.watch,
+            PickKind::Attachment => &picks.attachment,
+            PickKind::CaseExport => &picks.case_export,
         };
         let paths = match seam.as_ref().or(picks.any.as_ref()) {
             Some(paths) => paths.clone(),
@@ -185,6 +197,14 @@ fn dialog<R: Runtime>(app: &AppHandle<R>, kind: PickKind) -> Result<Vec<PathBuf>
             .add_filter("RSS, Atom or watch-list JSON", &["xml", "rss", "atom", "json"])
             .blocking_pick_files()
             .unwrap_or_default(),
+        PickKind::Attachment => files.set_title("Attach a file to the case").blocking_pick_file().into_iter().collect(),
+        PickKind::CaseExport => files
+            .set_title("Export the case")
+            .add_filter("Case bundle (JSON)", &["json"])
+            .set_file_name("klaring-case.json")
+            .blocking_save_file()
+            .into_iter()
+            .collect(),
     };
     chosen
         .into_iter()
@@ -274,6 +294,14 @@ pub async fn batch_screen<R: Runtime>(
                 let _ = app.emit("batch-progress", BatchProgress { done, total });
             }
         });
+        // Hits an earlier case judged false positives are marked, and not counted as alerts.
+        let mut outcomes = outcomes;
+        let store = state.store.wait(LOAD_WAIT)?;
+        let store = lock(&store);
+        let allow = AllowList::load(&store)?;
+        for result in outcomes.iter_mut().filter_map(|o| o.result.as_mut().ok()) {
+            allow_list::apply(&store, &allow, result)?;
+        }
         let rows = outcomes.iter().map(|o| o.summary()).collect();
         *lock(&state.last_batch) = Some(Arc::new(outcomes));
         Ok(BatchResult { rows })
@@ -313,17 +341,6 @@ pub async fn cases_list<R: Runtime>(
         let store = state.store.wait(LOAD_WAIT)?;
         let all = lock(&store).case_summaries()?;
         Ok(case::find(all, filter.as_deref().unwrap_or("")))
-    })
-    .await
-}
-
-/// One case with its summary and every event.
-#[tauri::command(rename_all = "snake_case")]
-pub async fn case_get<R: Runtime>(app: AppHandle<R>, id: String) -> Result<CaseFile, CommandError> {
-    blocking(app, move |_, state| {
-        let store = state.store.wait(LOAD_WAIT)?;
-        let file = lock(&store).case_file(&id)?;
-        file.ok_or_else(|| CommandError::new(Code::NotFound, format!("no case {id}")))
     })
     .await
 }

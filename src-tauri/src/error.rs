@@ -5,6 +5,7 @@
 
 use klaring::affiliations::ScreeningError;
 use klaring::batch_table::TableError;
+use klaring::case::events::CaseError;
 use klaring::export::ExportError;
 use klaring::matching::QueryError;
 use klaring::store::StoreError;
@@ -39,6 +40,11 @@ pub enum Code {
     Network,
     /// The database could not be opened or read.
     Database,
+    /// No user profile yet: the first-start dialog must be answered.
+    NoProfile,
+    /// A case rule refused the action (frozen after submission, four eyes, hits not disposed
+    /// of, no decision yet); the message says which.
+    Refused,
     /// A bug: a worker thread died or a result could not be serialised.
     Internal,
 }
@@ -63,12 +69,15 @@ impl std::fmt::Display for CommandError {
 
 impl From<StoreError> for CommandError {
     fn from(err: StoreError) -> CommandError {
-        let code = match &err {
-            StoreError::Import(_) => Code::ImportFailed,
-            StoreError::NoCase(_) => Code::NotFound,
-            _ => Code::Database,
-        };
-        CommandError::new(code, err.to_string())
+        CommandError::new(store_code(&err), err.to_string())
+    }
+}
+
+fn store_code(err: &StoreError) -> Code {
+    match err {
+        StoreError::Import(_) => Code::ImportFailed,
+        StoreError::NoCase(_) => Code::NotFound,
+        _ => Code::Database,
     }
 }
 
@@ -126,6 +135,35 @@ impl From<WatchError> for CommandError {
             WatchError::NoItem(_) | WatchError::NoFeed(_) => Code::NotFound,
             WatchError::DuplicateUrl { .. } | WatchError::DuplicateFeed { .. } => Code::Conflict,
             WatchError::Query { .. } => Code::InvalidQuery,
+        };
+        CommandError::new(code, err.to_string())
+    }
+}
+
+impl From<CaseError> for CommandError {
+    fn from(err: CaseError) -> CommandError {
+        let code = match &err {
+            CaseError::Store(e) => store_code(e),
+            CaseError::NoProfile => Code::NoProfile,
+            CaseError::Submitted { .. }
+            | CaseError::SameUser { .. }
+            | CaseError::ApprovalRequired { .. }
+            | CaseError::Undisposed(_)
+            | CaseError::NoDecision(_)
+            | CaseError::ChangedMeanwhile => Code::Refused,
+            CaseError::NoSuchHit { .. } | CaseError::NoSuchWatchMatch { .. } => Code::NotFound,
+            CaseError::Screening(_) => Code::InvalidQuery,
+            CaseError::Payload { .. } => Code::Database,
+            CaseError::Watch(_) | CaseError::Rescreen(_) => Code::Internal,
+            CaseError::Profile(_)
+            | CaseError::Justification { .. }
+            | CaseError::NoFact
+            | CaseError::EmptyNote
+            | CaseError::NoReason
+            | CaseError::AmbiguousHit { .. }
+            | CaseError::Attachment { .. }
+            | CaseError::Retention(_)
+            | CaseError::Assess(_) => Code::InvalidInput,
         };
         CommandError::new(code, err.to_string())
     }

@@ -6,6 +6,7 @@
 //! [`builder`] is shared by `main` (the real WebKit runtime) and the tests (Tauri's mock
 //! runtime), so both run the same commands over the same state.
 
+pub mod case_commands;
 pub mod commands;
 pub mod error;
 pub mod state;
@@ -43,7 +44,6 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, config: Config) -> tauri:
             commands::batch_screen,
             commands::batch_export,
             commands::cases_list,
-            commands::case_get,
             commands::watch_list,
             commands::watch_item,
             commands::watch_add,
@@ -52,6 +52,20 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, config: Config) -> tauri:
             commands::watch_match,
             commands::watch_import_files,
             commands::watch_refresh,
+            case_commands::user_get,
+            case_commands::user_set,
+            case_commands::case_detail,
+            case_commands::case_dispose,
+            case_commands::case_assess,
+            case_commands::case_watch_mark,
+            case_commands::case_decide,
+            case_commands::case_approve,
+            case_commands::case_attach,
+            case_commands::case_note,
+            case_commands::case_submit,
+            case_commands::case_rescreen,
+            case_commands::case_export,
+            case_commands::risk_catalogue,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

@@ -51,6 +51,8 @@ fn shared() -> &'static Harness {
             "Klantnr.;Naam;Land\nK1;Murad Stanislavovich GADZHIYEV;RU\nK2;Bakkerij De Vries;NL\nK3;;NL\n",
         )
         .unwrap();
+        let eus = inputs.join("end-user-statement.pdf");
+        std::fs::write(&eus, b"%PDF-1.7 signed end-user statement").unwrap();
         let not_a_list = inputs.join("not-a-list.xml");
         std::fs::write(&not_a_list, "<html><body/></html>").unwrap();
         let config = Config {
@@ -64,6 +66,8 @@ fn shared() -> &'static Harness {
                     core_fixture("tests/fixtures/watch/hostile.xml"),
                     core_fixture("tests/fixtures/watch/entity-bomb.xml"),
                 ]),
+                attachment: Some(vec![eus.clone()]),
+                case_export: Some(vec![inputs.join("case.json")]),
             },
         };
         let harness = start(config);
@@ -193,7 +197,7 @@ fn errors_cross_ipc_as_code_and_message() {
         json!({"code": "invalid_query", "message": "birth date \"1961-13\": use YYYY, YYYY-MM or YYYY-MM-DD"})
     );
     assert_eq!(
-        err("case_get", json!({"id": "K-1999-000001"})),
+        err("case_detail", json!({"id": "K-1999-000001"})),
         json!({"code": "not_found", "message": "no case K-1999-000001"})
     );
     assert_eq!(
@@ -221,7 +225,7 @@ fn screen_and_save_screens_affiliations_and_saves_a_draft_case() {
         ]
     });
     let saved = ok("screen_and_save", json!({"input": input}));
-    assert_eq!(keys(&saved), ["affiliations", "case_id", "counterparty"]);
+    assert_eq!(keys(&saved), ["affiliations", "case_id", "counterparty", "watch"]);
     let case_id = saved["case_id"].as_str().unwrap().to_string();
     assert!(case_id.starts_with("K-20") && case_id.len() == 13, "{case_id}");
     assert_eq!(saved["counterparty"]["hits"], json!([]));
@@ -241,11 +245,15 @@ fn screen_and_save_screens_affiliations_and_saves_a_draft_case() {
     );
     assert!(ok("cases_list", json!({"filter": "zzzzqq"})).as_array().unwrap().is_empty());
 
-    let file = ok("case_get", json!({"id": case_id}));
-    assert_eq!(keys(&file), ["events", "summary"]);
+    let file = ok("case_detail", json!({"id": case_id}));
+    assert_eq!(keys(&file), ["events", "retention", "risk", "state", "summary", "verify"]);
     assert_eq!(file["summary"], *summary);
+    assert_eq!(file["verify"]["ok"], true);
     let events = file["events"].as_array().unwrap();
-    assert_eq!(events.iter().map(|e| e["kind"].as_str().unwrap()).collect::<Vec<_>>(), ["opened", "screened"]);
+    assert_eq!(
+        events.iter().map(|e| e["kind"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["opened", "screened", "watch_screened"]
+    );
     assert_eq!(keys(&events[0]), ["actor", "at", "case_id", "hash", "kind", "payload", "prev_hash", "seq"]);
     assert_eq!(events[0]["payload"], input);
     assert_eq!(events[1]["prev_hash"], events[0]["hash"]);
@@ -606,4 +614,75 @@ fn watch_refresh_fetches_the_configured_feeds_on_a_worker_thread() {
     let missing = results.iter().find(|r| r["feed"] == "Missing feed").expect("the failing feed is reported");
     assert_eq!(keys(missing), ["error", "feed", "url"]);
     assert!(missing["error"].as_str().unwrap().contains("HTTP 404"), "{missing}");
+}
+
+/// The case file in the app: a profile at first start, a disposition, a risk profile, a
+/// decision that needs a second person, the approval after the hand-over, an attachment, the
+/// submission that freezes the case, and the bundle export. The rules are the core's; this
+/// pins how they cross IPC.
+#[test]
+fn a_case_is_disposed_assessed_decided_approved_by_a_second_user_and_submitted() {
+    let ann = ok("user_set", json!({"name": "Ann Export", "role": "export manager"}));
+    assert_eq!(ann, json!({"name": "Ann Export", "role": "export manager"}));
+    assert_eq!(err("user_set", json!({"name": " ", "role": "x"}))["code"], "invalid_input", "a profile needs a name");
+    let saved = ok(
+        "screen_and_save",
+        json!({"input": {"counterparty": {"name": "Murad Stanislavovich GADZHIYEV", "schema": "person"}}}),
+    );
+    let id = saved["case_id"].as_str().unwrap().to_string();
+    let hit = &saved["counterparty"]["hits"][0];
+    let party = "Murad Stanislavovich GADZHIYEV";
+
+    let case = ok(
+        "case_dispose",
+        json!({"id": id, "party": party, "list": hit["list"], "entry_id": hit["entry_id"],
+               "verdict": "true_match", "fact": "Same name and birth date as the listed person."}),
+    );
+    assert_eq!(case["state"]["dispositions"][0]["verdict"], "true_match");
+
+    let catalogue = ok("risk_catalogue", json!({}));
+    assert!(catalogue["goods"].as_array().unwrap().iter().any(|g| g["id"] == "firewall_vpn"));
+    assert!(catalogue["flags"].as_array().unwrap().len() > 10);
+    assert!(catalogue["countries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == &json!({"code": "nl", "name": "Netherlands"})));
+    let assessed = ok(
+        "case_assess",
+        json!({"id": id, "transaction": {"goods": [{"class": "firewall_vpn", "listed": true, "quantity": 2}], "destination": "RU"}}),
+    );
+    assert_eq!(assessed["case"]["risk"]["profile"], assessed["profile"]);
+    assert_eq!(assessed["case"]["risk"]["input"]["counterparty"]["listed_on"], json!([hit["list"]]));
+
+    let too_short = err("case_decide", json!({"id": id, "outcome": "prohibited", "justification": "listed"}));
+    assert_eq!(too_short["code"], "invalid_input");
+    ok(
+        "case_decide",
+        json!({"id": id, "outcome": "prohibited", "justification": "The counterparty is the listed person: no transaction."}),
+    );
+    let same = err("case_approve", json!({"id": id, "comment": ""}));
+    assert_eq!(same["code"], "refused");
+    assert!(same["message"].as_str().unwrap().contains("four eyes"), "{same}");
+    assert_eq!(err("case_submit", json!({"id": id}))["code"], "refused", "the approval is missing");
+
+    ok("user_set", json!({"name": "Bert Compliance", "role": "compliance officer"}));
+    let case = ok("case_approve", json!({"id": id, "comment": "Agreed."}));
+    assert_eq!(case["state"]["approvals"][0]["actor"], "Bert Compliance");
+    let picked = ok("pick_files", json!({"kind": "attachment"}));
+    let case = ok("case_attach", json!({"id": id, "path": picked[0]}));
+    assert_eq!(case["state"]["attachments"][0]["name"], "end-user-statement.pdf");
+    let case = ok("case_submit", json!({"id": id}));
+    assert_eq!(case["summary"]["status"], "submitted");
+    assert_eq!(case["verify"]["ok"], true);
+    let frozen = err("case_note", json!({"id": id, "text": "late note"}));
+    assert_eq!(frozen["code"], "refused");
+
+    let out = ok("pick_files", json!({"kind": "case_export"}));
+    let exported = ok("case_export", json!({"id": id, "path": out[0]}));
+    let text = std::fs::read_to_string(out[0].as_str().unwrap()).unwrap();
+    assert_eq!(exported["bytes"].as_u64().unwrap() as usize, text.len());
+    let bundle: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(bundle["case"]["id"], id.as_str());
+    assert_eq!(err("case_export", json!({"id": id, "path": "/tmp/elsewhere.json"}))["code"], "not_picked");
 }

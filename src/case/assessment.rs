@@ -14,8 +14,8 @@
 //!   looking must not lower the risk;
 //! - the affiliations, their relations and shares are those the case was opened with.
 //!
-//! The event stores the whole `AssessInput` next to the profile, so anyone can re-run the
-//! model on exactly that input and compare.
+//! The event stores the transaction as given, the whole `AssessInput` and the profile, so
+//! anyone can re-run the model on exactly that input and compare.
 
 use super::events::{append, state, CaseError, CaseState, Party, Verdict};
 use super::{CaseEvent, EventKind};
@@ -137,6 +137,7 @@ pub fn assess(
         "tier": profile.tier,
         "prohibited": profile.prohibited,
         "model": profile.model,
+        "transaction": serde_json::to_value(transaction).expect("transactions always serialise"),
         "input": serde_json::to_value(&input).expect("assessment inputs always serialise"),
         "profile": serde_json::to_value(&profile).expect("risk profiles always serialise"),
     });

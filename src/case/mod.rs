@@ -26,6 +26,7 @@
 pub mod allow_list;
 pub mod assessment;
 pub mod bundle;
+pub mod detail;
 pub mod events;
 pub mod profile;
 pub mod rescreen;
