@@ -132,7 +132,20 @@ export interface Hit {
   matched_name: string;
   score: number;
   explanation: Explanation;
+  /** An earlier case's "false positive" for this party and entry (the allow list). */
+  allow_listed?: PriorJudgement;
 }
+
+export interface PriorJudgement {
+  case_id: string;
+  seq: number;
+  fact: string;
+  /** The entry changed since: the hit alerts again. */
+  changed: boolean;
+}
+
+/** A hit alerts unless an earlier case settled it and the entry has not changed since. */
+export const alerts = (h: Hit) => !h.allow_listed || h.allow_listed.changed;
 
 // ------------------------------------------------------------ screening (src/screening.rs)
 
@@ -209,6 +222,7 @@ export interface SavedScreening {
   case_id: string;
   counterparty: ScreenResult;
   affiliations: { affiliation: Affiliation; result: ScreenResult }[];
+  watch: WatchScreening;
 }
 
 export interface EntryView {
@@ -297,12 +311,181 @@ export interface ScreenedPayload {
   top_score: number | null;
 }
 
+// ------------------------------------------------- case file (src/case/events.rs, detail.rs)
+
+export interface UserProfile {
+  name: string;
+  role: string;
+}
+
+export type Verdict = 'true_match' | 'false_positive' | 'cannot_exclude';
+export const VERDICTS: Verdict[] = ['true_match', 'false_positive', 'cannot_exclude'];
+export type Outcome = 'proceed' | 'proceed_with_conditions' | 'abstain' | 'prohibited';
+export const OUTCOMES: Outcome[] = ['proceed', 'proceed_with_conditions', 'abstain', 'prohibited'];
+/** The shortest justification a decision accepts (src/case/events.rs MIN_JUSTIFICATION). */
+export const MIN_JUSTIFICATION = 30;
+
+export interface HitRef {
+  list: string;
+  entry_id: string;
+  name: string;
+  score: number;
+  allow_listed: PriorJudgement | null;
+}
+
+export interface CaseParty {
+  name: string;
+  schema: Schema | null;
+  hits: HitRef[];
+  lists: ListUsed[];
+}
+
+export interface DispositionRecord {
+  seq: number;
+  actor: string;
+  party: string;
+  party_key: string;
+  list: string;
+  entry_id: string;
+  verdict: Verdict;
+  fact: string;
+  entity_sha256: string | null;
+}
+
+export interface DecisionRecord {
+  seq: number;
+  at: string;
+  actor: string;
+  outcome: Outcome;
+  justification: string;
+}
+
+export interface ApprovalRecord {
+  seq: number;
+  actor: string;
+  decision_seq: number;
+}
+
+export interface AttachmentRecord {
+  seq: number;
+  name: string;
+  size: number;
+  sha256: string;
+}
+
+export interface WatchFinding {
+  party: string;
+  role: string;
+  item_id: string;
+  title: string;
+  date: string | null;
+  publisher: string;
+  url: string | null;
+  score: number | null;
+}
+
+export interface WatchMarkRecord {
+  seq: number;
+  actor: string;
+  party: string;
+  item_id: string;
+  relevance: Relevance;
+  reason: string;
+}
+
+export type Tier = 'low_moderate' | 'elevated' | 'high';
+
+export interface CaseState {
+  case_id: string;
+  created_at: string;
+  input: ScreeningInput | null;
+  parties: CaseParty[];
+  dispositions: DispositionRecord[];
+  decision: DecisionRecord | null;
+  approvals: ApprovalRecord[];
+  risk_tier: Tier | null;
+  submitted: number | null;
+  submitted_retention_years: number | null;
+  last_decision_at: string | null;
+  attachments: AttachmentRecord[];
+  watch: WatchFinding[];
+  watch_marks: WatchMarkRecord[];
+}
+
+export interface Retention {
+  /** YYYY-MM-DD: nothing can delete the case before this day. */
+  retain_until: string;
+  years: number;
+  from: string;
+  rule: string;
+}
+
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
+
+export interface VerifyReport {
+  case_id: string;
+  ok: boolean;
+  events: number;
+  head: ChainHead | null;
+  expected_head: ChainHead | null;
+  attachments_checked: number;
+  problems: string[];
+}
+
+/** The latest risk_assessed event. */
+export interface RiskRecord {
+  seq: number;
+  at: string;
+  actor: string;
+  transaction: Transaction;
+  input: unknown;
+  profile: RiskProfile;
+}
+
 export interface CaseDetail {
   summary: CaseSummary;
+  state: CaseState;
+  retention: Retention;
+  verify: VerifyReport;
+  risk: RiskRecord | null;
   events: CaseEvent[];
 }
 
-export type PickKind = 'list' | 'batch' | 'export' | 'watch';
+export interface CaseExported {
+  path: string;
+  bytes: number;
+}
+
+export type RescreenChange = 'new' | 'gone' | 'score_changed';
+
+export interface Rescreened {
+  rescreen: {
+    case_id: string;
+    reproduced: boolean;
+    alerts: number;
+    versions_then: ListUsed[];
+    versions_now: ListUsed[];
+    parties: { party: string; changes: { kind: RescreenChange; list: string; entry_id: string; name: string; score_then: number | null; score_now: number | null }[] }[];
+  };
+  case: CaseDetail;
+}
+
+// ---------------------------------------- risk (src/risk/*.rs, src/case/assessment.rs)
+// RISK-TYPES-BEGIN: the transaction form's and risk profile's shapes.
+
+/** What the user tells about the transaction (src/case/assessment.rs Transaction). */
+export type Transaction = Record<string, unknown>;
+/** src/risk/profile.rs RiskProfile. */
+export type RiskProfile = Record<string, unknown>;
+/** What the transaction form offers (src-tauri case_commands.rs RiskCatalogue). */
+export type RiskCatalogue = Record<string, unknown>;
+
+// RISK-TYPES-END
+
+export type PickKind = 'list' | 'batch' | 'export' | 'watch' | 'attachment' | 'case_export';
 export type ExportFormat = 'csv' | 'xlsx';
 
 // ------------------------------------------------ watch-list (src/watch/model.rs, matching.rs)
@@ -590,7 +773,28 @@ export const batchExport = (path: string, format: ExportFormat) =>
 
 export const casesList = (filter?: string) => call<CaseSummary[]>('cases_list', { filter: filter || null });
 
-export const caseGet = (id: string) => call<CaseDetail>('case_get', { id });
+export const caseDetail = (id: string) => call<CaseDetail>('case_detail', { id });
+
+/** Who is at the keyboard; null before the first-start dialog was answered. */
+export const userGet = () => call<UserProfile | null>('user_get');
+export const userSet = (name: string, role: string) => call<UserProfile>('user_set', { name, role });
+
+export const caseDispose = (id: string, party: string, list: string, entryId: string, verdict: Verdict, fact: string) =>
+  call<CaseDetail>('case_dispose', { id, party, list, entry_id: entryId, verdict, fact });
+export const caseAssess = (id: string, transaction: Transaction) =>
+  call<{ profile: RiskProfile; case: CaseDetail }>('case_assess', { id, transaction });
+export const caseWatchMark = (id: string, party: string, itemId: string, relevance: Relevance, reason: string) =>
+  call<CaseDetail>('case_watch_mark', { id, party, item_id: itemId, relevance, reason });
+export const caseDecide = (id: string, outcome: Outcome, justification: string) =>
+  call<CaseDetail>('case_decide', { id, outcome, justification });
+/** The current profile approves the latest decision; refused (`refused`) for the decider. */
+export const caseApprove = (id: string, comment: string) => call<CaseDetail>('case_approve', { id, comment });
+export const caseAttach = (id: string, path: string) => call<CaseDetail>('case_attach', { id, path });
+export const caseNote = (id: string, text: string) => call<CaseDetail>('case_note', { id, text });
+export const caseSubmit = (id: string) => call<CaseDetail>('case_submit', { id });
+export const caseRescreen = (id: string) => call<Rescreened>('case_rescreen', { id });
+export const caseExport = (id: string, path: string) => call<CaseExported>('case_export', { id, path });
+export const riskCatalogue = () => call<RiskCatalogue>('risk_catalogue');
 
 export const watchList = (filter: WatchFilter) => call<WatchItem[]>('watch_list', { filter });
 

@@ -5,8 +5,10 @@
 // changes. Placeholders are written `{name}`.
 
 import { prefs } from './prefs.svelte';
+import { riskEn, riskNl } from './i18n-risk';
 
 const en = {
+  ...riskEn,
   'app.preparing': 'Preparing lists…',
   'app.ready': 'Lists ready',
   'app.failed': 'Lists not loaded',
@@ -281,6 +283,7 @@ const en = {
 export type Key = keyof typeof en;
 
 const nl: Record<Key, string> = {
+  ...riskNl,
   'app.preparing': 'Lijsten voorbereiden…',
   'app.ready': 'Lijsten gereed',
   'app.failed': 'Lijsten niet geladen',
