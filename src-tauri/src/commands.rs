@@ -22,8 +22,8 @@ use klaring::model::{Entity, ListVersion};
 use klaring::screening::{self, ListStatus, ScreenResult, Screener};
 use klaring::store::{ImportOptions, Store};
 use klaring::watch::{
-    self, Change, FeedRefresh, ImportReport, ItemEdit, ItemFilter, NewItem, Relevance, RelevanceMark, Tag, WatchItem,
-    WatchQuery, WatchScreening,
+    self, Change, Feed, FeedRefresh, ImportReport, ItemEdit, ItemFilter, NewItem, Relevance, RelevanceMark, Tag,
+    WatchItem, WatchQuery, WatchScreening,
 };
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -143,6 +143,8 @@ pub enum PickKind {
     Attachment,
     /// Where to write a case's JSON bundle.
     CaseExport,
+    /// Where to write the watch-list as JSON.
+    WatchExport,
 }
 
 /// A native file dialog. Returns the chosen paths (empty when cancelled) and remembers them as
@@ -158,6 +160,7 @@ pub async fn pick_files<R: Runtime>(app: AppHandle<R>, kind: PickKind) -> Result
             PickKind::Watch => &picks.watch,
             PickKind::Attachment => &picks.attachment,
             PickKind::CaseExport => &picks.case_export,
+            PickKind::WatchExport => &picks.watch_export,
         };
         let paths = match seam.as_ref().or(picks.any.as_ref()) {
             Some(paths) => paths.clone(),
@@ -202,6 +205,13 @@ fn dialog<R: Runtime>(app: &AppHandle<R>, kind: PickKind) -> Result<Vec<PathBuf>
             .set_title("Export the case")
             .add_filter("Case bundle (JSON)", &["json"])
             .set_file_name("klaring-case.json")
+            .blocking_save_file()
+            .into_iter()
+            .collect(),
+        PickKind::WatchExport => files
+            .set_title("Export the watch-list")
+            .add_filter("Watch-list JSON", &["json"])
+            .set_file_name("klaring-watch-list.json")
             .blocking_save_file()
             .into_iter()
             .collect(),
@@ -512,6 +522,57 @@ pub async fn watch_refresh<R: Runtime>(app: AppHandle<R>) -> Result<Vec<FeedRefr
         let actor = case::actor(&store);
         let refreshed = watch::refresh_feeds(&mut store, &watch::FetchOptions::default(), &actor)?;
         Ok(refreshed)
+    })
+    .await
+}
+
+/// The configured feeds with their last refresh.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn watch_feeds<R: Runtime>(app: AppHandle<R>) -> Result<Vec<Feed>, CommandError> {
+    blocking(app, |_, state| {
+        let store = state.store.wait(LOAD_WAIT)?;
+        let feeds = watch::feeds(&lock(&store))?;
+        Ok(feeds)
+    })
+    .await
+}
+
+/// Adds a feed (an http(s) address) to the list that `watch_refresh` fetches.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn watch_feed_add<R: Runtime>(app: AppHandle<R>, name: String, url: String) -> Result<Feed, CommandError> {
+    blocking(app, move |_, state| {
+        let store = state.store.wait(LOAD_WAIT)?;
+        let mut store = lock(&store);
+        let actor = case::actor(&store);
+        let feed = watch::add_feed(&mut store, &name, &url, &actor)?;
+        Ok(feed)
+    })
+    .await
+}
+
+/// Removes a feed; the items it brought stay.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn watch_feed_remove<R: Runtime>(app: AppHandle<R>, name: String) -> Result<(), CommandError> {
+    blocking(app, move |_, state| {
+        let store = state.store.wait(LOAD_WAIT)?;
+        watch::remove_feed(&mut lock(&store), &name)?;
+        Ok(())
+    })
+    .await
+}
+
+/// Writes the whole watch-list as JSON (the seed's format, with provenance) to a path that
+/// `pick_files("watch_export")` returned.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn watch_export<R: Runtime>(app: AppHandle<R>, path: String) -> Result<ExportResult, CommandError> {
+    blocking(app, move |_, state| {
+        let path = state.picked(&path)?;
+        let store = state.store.wait(LOAD_WAIT)?;
+        let store = lock(&store);
+        let json = watch::export_json(&store)?;
+        let rows = store.watch_items()?.len();
+        std::fs::write(&path, json).map_err(|e| CommandError::new(Code::Io, format!("{}: {e}", path.display())))?;
+        Ok(ExportResult { path: path.display().to_string(), rows })
     })
     .await
 }

@@ -68,6 +68,7 @@ fn shared() -> &'static Harness {
                 ]),
                 attachment: Some(vec![eus.clone()]),
                 case_export: Some(vec![inputs.join("case.json")]),
+                watch_export: Some(vec![inputs.join("watch-list.json")]),
             },
         };
         let harness = start(config);
@@ -685,4 +686,29 @@ fn a_case_is_disposed_assessed_decided_approved_by_a_second_user_and_submitted()
     let bundle: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(bundle["case"]["id"], id.as_str());
     assert_eq!(err("case_export", json!({"id": id, "path": "/tmp/elsewhere.json"}))["code"], "not_picked");
+}
+
+/// The feed list is edited in the app, and the whole watch-list exports as JSON in the seed's
+/// format (which imports again).
+#[test]
+fn feeds_are_added_and_removed_and_the_watch_list_exports_as_json() {
+    let feed = ok("watch_feed_add", json!({"name": "Access Now", "url": "https://www.accessnow.org/feed/"}));
+    assert_eq!((&feed["name"], &feed["url"]), (&json!("Access Now"), &json!("https://www.accessnow.org/feed/")));
+    assert!(ok("watch_feeds", json!({})).as_array().unwrap().iter().any(|f| f["name"] == "Access Now"));
+    assert_eq!(
+        err("watch_feed_add", json!({"name": "Again", "url": "https://www.accessnow.org/feed/"}))["code"],
+        "conflict"
+    );
+    assert_eq!(err("watch_feed_add", json!({"name": "Local", "url": "javascript:alert(1)"}))["code"], "invalid_input");
+    ok("watch_feed_remove", json!({"name": "Access Now"}));
+    assert!(!ok("watch_feeds", json!({})).as_array().unwrap().iter().any(|f| f["name"] == "Access Now"));
+    assert_eq!(err("watch_feed_remove", json!({"name": "Access Now"}))["code"], "not_found");
+
+    let path = ok("pick_files", json!({"kind": "watch_export"}))[0].clone();
+    let done = ok("watch_export", json!({"path": path}));
+    assert!(done["rows"].as_u64().unwrap() >= 39, "the seed's items at least: {done}");
+    let text = std::fs::read_to_string(path.as_str().unwrap()).unwrap();
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    assert!(text.contains("NSO Group"), "the seed's items are in the export");
+    assert!(doc.is_object() || doc.is_array(), "{doc}");
 }

@@ -46,9 +46,10 @@ async fn journeys_in_the_real_window() {
     let fixture = repo_root().join("tests/fixtures/ofac-xml/consolidated.xml");
     assert!(fixture.is_file(), "missing fixture {}", fixture.display());
     {
-        let driver = Driver::start(&xvfb, data.path(), &fixture.display().to_string(), None);
+        let driver = Driver::start(&xvfb, data.path(), &fixture.display().to_string(), &[]);
         let (c, startup) = open_session(&driver).await;
         println!("start-up, fresh data dir: {startup}");
+        answer_the_first_start_dialog(&c).await;
         prepare(&c).await;
         screen_a_listed_name(&c, &shots).await;
         screen_an_innocent_name(&c, &shots).await;
@@ -68,14 +69,24 @@ async fn journeys_in_the_real_window() {
     // The hostile feed the watch journey imports (`pick_files("watch")` answers with it).
     let hostile = repo_root().join("src-tauri/tests/fixtures/watch-pwned.xml");
     assert!(hostile.is_file(), "missing fixture {}", hostile.display());
+    // The signed end-user statement the case journey attaches, and where its bundle goes.
+    let statement = work.path().join("end-user-statement.pdf");
+    std::fs::write(&statement, b"%PDF-1.7 end-user statement, signed 2026-11-20").expect("write the statement");
+    let bundle = work.path().join("case-bundle.json");
     {
         let pick = format!("{};{}", csv.display(), export.display());
-        let driver = Driver::start(&xvfb, data.path(), &pick, Some(&hostile));
+        let picks = [
+            ("KLARING_PICK_WATCH", hostile.as_path()),
+            ("KLARING_PICK_ATTACHMENT", statement.as_path()),
+            ("KLARING_PICK_CASE_EXPORT", bundle.as_path()),
+        ];
+        let driver = Driver::start(&xvfb, data.path(), &pick, &picks);
         let (c, startup) = open_session(&driver).await;
         println!("start-up, existing data dir: {startup}");
         prepare(&c).await;
         run_a_batch_and_export_it(&c, &shots, &export).await;
-        find_the_saved_case(&c, &shots).await;
+        find_the_saved_case(&c).await;
+        work_the_case_to_submission(&c, &shots, &bundle).await;
         import_a_hostile_feed_and_nothing_runs(&c, &shots).await;
         c.close().await.expect("close session 2");
     }
@@ -206,16 +217,139 @@ async fn run_a_batch_and_export_it(c: &Client, shots: &Path, export: &Path) {
     assert!(count("C-003") > 0, "C-003 is listed:\n{text}");
 }
 
-/// The case saved in journey (a) is in Cases, found by quick-find, with its events.
-async fn find_the_saved_case(c: &Client, shots: &Path) {
+/// The case saved in journey (a) is in Cases, found by quick-find, its chain intact.
+async fn find_the_saved_case(c: &Client) {
     c.find(Locator::Css("#nav-cases")).await.unwrap().click().await.unwrap();
     wait_text(c, "#cases-list", "GADZHIYEV", QUICK).await;
     c.find(Locator::Css("#cases-find")).await.unwrap().send_keys("gadz").await.unwrap();
     wait_text(c, "#cases-list", "GADZHIYEV", QUICK).await;
     c.find(Locator::Css("#cases-list .case")).await.unwrap().click().await.unwrap();
-    let events = wait_text(c, "#case-events", "Screened", QUICK).await;
-    assert!(events.contains("Opened"), "the timeline shows both events: {events}");
+    let header = wait_text(c, "#verify-badge", "Hash chain intact", QUICK).await;
+    assert!(header.contains("3 events"), "opened, screened, watch_screened: {header}");
+    let hits = wait_text(c, "#case-hits", "GADZHIYEV", QUICK).await;
+    assert!(hits.contains("not disposed of"), "{hits}");
+    wait_text(c, "#retain-until", "keep until 20", QUICK).await;
+}
+
+/// The first start asks who is at the keyboard; every case event records the answer.
+async fn answer_the_first_start_dialog(c: &Client) {
+    wait_text(c, "#profile-dialog", "Who is using Klaring?", SLOW).await;
+    c.find(Locator::Css("#profile-name")).await.unwrap().send_keys("Ann Export").await.unwrap();
+    c.find(Locator::Css("#profile-role")).await.unwrap().send_keys("export manager").await.unwrap();
+    c.find(Locator::Css("#profile-save")).await.unwrap().click().await.unwrap();
+    wait_gone(c, "#profile-dialog", QUICK).await;
+    wait_text(c, "#user-badge", "Ann Export", QUICK).await;
+    wait_js(
+        c,
+        "return document.activeElement === document.getElementById('screen-name')",
+        QUICK,
+        "focus back in the name box",
+    )
+    .await;
+}
+
+/// (f) The case file: dispose of a hit with its deciding fact, assess the transaction's risk,
+/// decide, see that the decider cannot approve, hand over to a second person who approves,
+/// attach the end-user statement, submit (the case freezes) and export the bundle.
+async fn work_the_case_to_submission(c: &Client, shots: &Path, bundle: &Path) {
+    let first = c.find(Locator::Css("#case-hits li.hit")).await.unwrap();
+    let entry = first.attr("data-entry").await.unwrap().expect("a hit has its entry id");
+    c.find(Locator::Css("#case-hits li.hit button.dispose")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#case-hits input[value='true_match']")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#case-hits .fact-input"))
+        .await
+        .unwrap()
+        .send_keys("Same name, born 1961 in Makhachkala as the listed person.")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#case-hits .save-disposition")).await.unwrap().click().await.unwrap();
+    let disposed = wait_text(c, &format!("#case-hits li.hit[data-entry='{entry}']"), "True match", QUICK).await;
+    assert!(disposed.contains("born 1961"), "the fact is shown with the verdict: {disposed}");
+
+    // The transaction: two firewalls for Russia; the confirmed listing makes it prohibited.
+    c.find(Locator::Css("#risk-goods-add")).await.unwrap().click().await.unwrap();
+    set_select(c, "#case-risk select[id^='risk-goods-class']", "firewall_vpn").await;
+    set_select(c, "#risk-destination", "ru").await;
+    c.find(Locator::Css("#risk-end-use"))
+        .await
+        .unwrap()
+        .send_keys("Perimeter security for a regional office")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#risk-assess")).await.unwrap().click().await.unwrap();
+    let tier = wait_text(c, "#risk-tier", "", QUICK).await;
+    println!("journey f, risk: {tier}");
+    assert!(tier.to_uppercase().contains("PROHIBITED"), "a confirmed listing prohibits the sale: {tier}");
+
+    set_select(c, "#decision-outcome", "prohibited").await;
+    c.find(Locator::Css("#decision-justification"))
+        .await
+        .unwrap()
+        .send_keys("The counterparty is the listed person (EU, UN, OFAC): no transaction is possible.")
+        .await
+        .unwrap();
+    c.find(Locator::Css("#decide")).await.unwrap().click().await.unwrap();
+    wait_text(c, "#approval-status", "Approval by a second person required", QUICK).await;
+    let blocked = text_of(c, "#case-decision").await;
+    assert!(blocked.contains("Ann Export took the decision and cannot approve it"), "{blocked}");
+
+    // Four eyes: Bert takes over the laptop and approves.
+    c.find(Locator::Css("#switch-user")).await.unwrap().click().await.unwrap();
+    let name = c.find(Locator::Css("#profile-name")).await.unwrap();
+    name.clear().await.unwrap();
+    name.send_keys("Bert Compliance").await.unwrap();
+    let role = c.find(Locator::Css("#profile-role")).await.unwrap();
+    role.clear().await.unwrap();
+    role.send_keys("compliance officer").await.unwrap();
+    c.find(Locator::Css("#profile-save")).await.unwrap().click().await.unwrap();
+    wait_gone(c, "#profile-dialog", QUICK).await;
+    c.find(Locator::Css("#approve")).await.unwrap().click().await.unwrap();
+    wait_text(c, "#approval-status", "Approved by Bert Compliance", QUICK).await;
+
+    c.find(Locator::Css("#attach-file")).await.unwrap().click().await.unwrap();
+    wait_text(c, "#case-attachments", "end-user-statement.pdf", QUICK).await;
+    c.find(Locator::Css("#submit-case")).await.unwrap().click().await.unwrap();
+    wait_text(c, "#frozen-notice", "the case is frozen", QUICK).await;
+    assert_eq!(text_of(c, "#case-status").await, "submitted");
+    wait_text(c, "#verify-badge", "Hash chain intact", QUICK).await;
+    assert!(c.find(Locator::Css("#case-hits button.dispose")).await.is_err(), "nothing can be disposed any more");
+
+    c.find(Locator::Css("#case-export")).await.unwrap().click().await.unwrap();
+    wait_text(c, "#case-notice", "Written to", QUICK).await;
+    let exported: Value = serde_json::from_str(&std::fs::read_to_string(bundle).expect("the bundle was written"))
+        .expect("the bundle is JSON");
+    let kinds: Vec<&str> = exported["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "opened",
+            "screened",
+            "watch_screened",
+            "disposition",
+            "risk_assessed",
+            "decision",
+            "approval",
+            "attachment",
+            "submitted"
+        ]
+    );
+    c.execute("document.getElementById('case-hits').scrollIntoView()", vec![]).await.unwrap();
     screenshot(c, &shots.join("cases.png")).await;
+}
+
+/// Picks an option of a `<select>` by value, as a user would, and tells Svelte.
+async fn set_select(c: &Client, css: &str, value: &str) {
+    let found = c
+        .execute(
+            "const s = document.querySelector(arguments[0]); if (!s) return false; \
+             s.value = arguments[1]; s.dispatchEvent(new Event('change', {bubbles: true})); return s.value === arguments[1];",
+            vec![json!(css), json!(value)],
+        )
+        .await
+        .unwrap();
+    if found != json!(true) {
+        fail(c, format!("no option {value} in {css}")).await;
+    }
 }
 
 /// (e) The watch-list: import a hostile RSS feed through the Watch view, open its item, and
@@ -348,12 +482,13 @@ struct Driver {
 
 impl Driver {
     /// Starts WebKitWebDriver on a free port. The app it launches inherits this environment.
-    fn start(xvfb: &Xvfb, data_dir: &Path, pick: &str, pick_watch: Option<&Path>) -> Driver {
+    /// `picks` are per-kind test seams, e.g. `("KLARING_PICK_WATCH", path)`.
+    fn start(xvfb: &Xvfb, data_dir: &Path, pick: &str, picks: &[(&str, &Path)]) -> Driver {
         let program = require("WebKitWebDriver");
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
         let mut command = Command::new(program);
-        if let Some(watch) = pick_watch {
-            command.env("KLARING_PICK_WATCH", watch);
+        for (key, path) in picks {
+            command.env(key, path);
         }
         let child = command
             .arg(format!("--port={port}"))
@@ -390,10 +525,12 @@ async fn open_session(driver: &Driver) -> (Client, String) {
             .expect("the WebDriver session did not start (is TAURI_WEBVIEW_AUTOMATION reaching the app?)")
             .expect("WebDriver session");
     let session = started.elapsed();
+    // Interactive: the name box has focus, or (first start) the profile dialog asks first.
     wait_js(
         &client,
         "const e = document.getElementById('screen-name'); \
-         return !!e && !e.disabled && e.offsetParent !== null && document.activeElement === e;",
+         return !!e && !e.disabled && e.offsetParent !== null && \
+           (document.activeElement === e || !!document.getElementById('profile-dialog'));",
         QUICK,
         "the name box to be interactive",
     )

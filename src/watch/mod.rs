@@ -141,6 +141,11 @@ pub fn refresh_feeds(store: &mut Store, options: &FetchOptions, by: &str) -> Res
     Ok(out)
 }
 
+/// The configured feeds, with each one's last refresh.
+pub fn feeds(store: &Store) -> Result<Vec<Feed>, WatchError> {
+    Ok(store.watch_feeds()?)
+}
+
 /// Adds a feed to the configured list.
 pub fn add_feed(store: &mut Store, name: &str, url: &str, by: &str) -> Result<Feed, WatchError> {
     let name = sanitize::one_line(name);

@@ -476,16 +476,398 @@ export interface Rescreened {
 // ---------------------------------------- risk (src/risk/*.rs, src/case/assessment.rs)
 // RISK-TYPES-BEGIN: the transaction form's and risk profile's shapes.
 
+/** src/risk/red_flags.rs Answer (also the design-test answers). */
+export type Answer = 'yes' | 'no' | 'unknown';
+export const ANSWERS: Answer[] = ['yes', 'no', 'unknown'];
+
+/** src/risk/mod.rs StateLink: the counterparty's tie to the state. */
+export type StateLink = 'none' | 'state_owned' | 'government_affiliated' | 'civil_government_body' | 'security_body';
+export const STATE_LINKS: StateLink[] = ['none', 'state_owned', 'government_affiliated', 'civil_government_body', 'security_body'];
+
+/** src/risk/goods.rs DesignTest: the four cumulative elements of Art. 2(20). */
+export interface DesignTest {
+  specially_designed: Answer;
+  covert: Answer;
+  natural_persons: Answer;
+  from_ict_systems: Answer;
+}
+export const DESIGN_TEST_QUESTIONS: (keyof DesignTest)[] = ['specially_designed', 'covert', 'natural_persons', 'from_ict_systems'];
+
+/** src/risk/goods.rs GoodsItem: one item of the transaction as the user picks it. */
+export interface GoodsItem {
+  /** A product class id of the catalogue ("firewall_vpn"). */
+  class: string;
+  /** Listed in Annex I or not; absent: not classified yet (the class's default applies). */
+  listed?: boolean;
+  /** The entry it was classified under ("5A002.a"), when listed. */
+  entry?: string;
+  design_test?: DesignTest;
+  us_content?: boolean;
+  description?: string;
+  quantity?: number;
+}
+
+/** src/risk/red_flags.rs FlagAnswer. */
+export interface FlagAnswer {
+  id: string;
+  answer: Answer;
+  comment?: string;
+}
+
+/** src/risk/mod.rs Awareness (Art. 4(2), Art. 5(2)). */
+export interface Awareness {
+  repression?: boolean;
+  military_or_wmd?: boolean;
+}
+
+/** src/case/assessment.rs CounterpartyFacts. */
+export interface CounterpartyFacts {
+  description?: string;
+  state_link?: StateLink;
+  reseller?: boolean;
+  country?: string;
+}
+
+/** src/case/assessment.rs AffiliationFacts: found by the affiliation's name. */
+export interface AffiliationFacts {
+  name: string;
+  description?: string;
+  source?: string;
+  date?: string;
+}
+
 /** What the user tells about the transaction (src/case/assessment.rs Transaction). */
-export type Transaction = Record<string, unknown>;
-/** src/risk/profile.rs RiskProfile. */
-export type RiskProfile = Record<string, unknown>;
+export interface Transaction {
+  goods: GoodsItem[];
+  /** Country of final destination: ISO code or name. */
+  destination: string;
+  end_use?: string;
+  counterparty?: CounterpartyFacts;
+  affiliations?: AffiliationFacts[];
+  red_flags?: FlagAnswer[];
+  awareness?: Awareness;
+}
+
+/** src/risk/goods.rs Default: how a class stands before the user classifies. */
+export type GoodsDefault = 'listed' | 'candidate' | 'not_listed';
+
+/** src/risk/goods.rs Entry. */
+export interface GoodsEntry {
+  entry: string;
+  when: string;
+}
+
+/** src/risk/goods.rs GoodsClass: a product class of the catalogue. */
+export interface GoodsClass {
+  id: string;
+  label: string;
+  default: GoodsDefault;
+  /** The entry assumed when the item is classified as listed without naming one. */
+  listed_entry: string | null;
+  entries: GoodsEntry[];
+  questions: string[];
+  /** The Art. 5 design test is worth running for it. */
+  art5: boolean;
+  telecom_monitoring: boolean;
+  note?: string;
+}
+
+/** src/risk/red_flags.rs Flag: one question of the questionnaire. */
+export interface Flag {
+  id: string;
+  /** A (end user), B (end use), C (shipping and payment), D (destination). */
+  category: string;
+  text: string;
+  sources: string[];
+}
+
+/** src-tauri case_commands.rs Country. `code` is ISO 3166-1 alpha-2, lower case. */
+export interface Country {
+  code: string;
+  name: string;
+}
+
 /** What the transaction form offers (src-tauri case_commands.rs RiskCatalogue). */
-export type RiskCatalogue = Record<string, unknown>;
+export interface RiskCatalogue {
+  goods: GoodsClass[];
+  flags: Flag[];
+  /** Sorted by name. */
+  countries: Country[];
+}
+
+/** src/risk/profile.rs Source: where a figure or a fact comes from. */
+export interface Source {
+  name: string;
+  /** Year, month or day of the edition or publication. */
+  date?: string;
+  url?: string;
+  /** Not yet checked against the official text. */
+  verify?: boolean;
+}
+
+/** src/risk/profile.rs Contribution. */
+export interface Contribution {
+  points: number;
+  reason: string;
+  source?: Source;
+}
+
+/** src/risk/profile.rs Factor. */
+export interface Factor {
+  value: number;
+  max: number;
+  rule: string;
+  contributions: Contribution[];
+}
+
+/** src/risk/profile.rs Factors: S = I × (U + D + R). */
+export interface Factors {
+  impact: Factor;
+  end_user: Factor;
+  destination: Factor;
+  red_flags: Factor;
+}
+
+/** src/risk/profile.rs FloorFired. */
+export interface FloorFired {
+  rule: string;
+  at_least: Tier;
+  text: string;
+  because: string;
+  /** Whether it raised the tier (false when the score alone reached it). */
+  raised: boolean;
+}
+
+/** src/risk/profile.rs RequirementKind. */
+export type RequirementKind =
+  | 'prohibited'
+  | 'notify_authority'
+  | 'licence_required'
+  | 'us_licence_required'
+  | 'art5_assessment'
+  | 'classification_needed'
+  | 'check_restriction';
+
+/** src/risk/profile.rs Requirement. */
+export interface Requirement {
+  kind: RequirementKind;
+  basis: string;
+  reason: string;
+  source?: Source;
+}
+
+/** src/risk/profile.rs Measure. */
+export interface Measure {
+  id: string;
+  text: string;
+  because: string;
+}
+
+/** src/risk/goods.rs Classification. */
+export type Classification = 'listed' | 'not_listed' | 'unclassified';
+
+/** src/risk/goods.rs GoodsFinding: one item as the profile shows it. */
+export interface GoodsFinding {
+  class: string;
+  label: string;
+  classification: Classification;
+  entry?: string;
+  cyber_surveillance: boolean;
+  art5_item: boolean;
+  telecom_monitoring: boolean;
+  us_content: boolean;
+  impact: number;
+  candidate_entries: GoodsEntry[];
+  open_questions: string[];
+  annex: Source;
+  description?: string;
+}
+
+/** src/risk/destinations.rs Group. */
+export interface DestinationGroup {
+  id: string;
+  label: string;
+  source: Source;
+}
+
+/** src/risk/destinations.rs FreedomRating: Freedom House, Freedom in the World. */
+export interface FreedomRating {
+  /** F, PF or NF. */
+  status: string;
+  total: number;
+  political_rights: number;
+  civil_liberties: number;
+  rated_as: string;
+  territory?: boolean;
+  source: Source;
+}
+
+/** src/risk/destinations.rs Scope. */
+export type EmbargoScope = 'whole_state' | 'non_state_actors' | 'listed_persons' | 'region';
+
+/** src/risk/destinations.rs Embargo. */
+export interface Embargo {
+  country: string;
+  /** UN, EU or OSCE. */
+  body: string;
+  /** "legal" or "political". */
+  binding: string;
+  scope: EmbargoScope;
+  internal_repression: boolean;
+  note: string;
+  source: Source;
+}
+
+/** src/risk/destinations.rs GoodsRestriction. */
+export interface GoodsRestriction {
+  /** "listed", "telecom_monitoring" or "all". */
+  applies_to: string;
+  /** "prohibited", "prior_authorisation" or "check". */
+  effect: string;
+  basis: string;
+}
+
+/** src/risk/destinations.rs Regime. */
+export interface SanctionsRegime {
+  country: string;
+  regime: string;
+  acts: string[];
+  goods_restrictions: GoodsRestriction[];
+  source: Source;
+}
+
+/** src/risk/destinations.rs DestinationProfile. */
+export interface DestinationProfile {
+  /** ISO 3166-1 alpha-2, lower case. */
+  code: string;
+  name: string;
+  eu_member: boolean;
+  eu_nato_plus: boolean;
+  country_of_concern: boolean;
+  groups: DestinationGroup[];
+  freedom_in_the_world?: FreedomRating;
+  arms_embargoes: Embargo[];
+  sanctions_regimes: SanctionsRegime[];
+}
+
+/** src/risk/end_users.rs Category. */
+export type SecurityCategory =
+  | 'interior_ministry'
+  | 'state_security'
+  | 'intelligence'
+  | 'police'
+  | 'military'
+  | 'border_guard'
+  | 'prosecutor';
+
+/** src/risk/ownership.rs Relation, read from the counterparty's side. */
+export type RiskRelation =
+  | 'owned_by'
+  | 'owns'
+  | 'subsidiary_of'
+  | 'parent_of'
+  | 'directed_by'
+  | 'director_of'
+  | 'contracts_for'
+  | 'supplies_to'
+  | 'customer_of'
+  | 'end_user';
+
+/** src/risk/end_users.rs SensitiveFinding (with SensitiveMatch flattened in). */
+export interface SensitiveFinding {
+  party: string;
+  /** "name", "description" or "end_use". */
+  field: string;
+  relation?: RiskRelation;
+  /** "counterparty", or the relation as a phrase. */
+  path: string;
+  category: SecurityCategory;
+  /** BCP 47 code of the phrase's language. */
+  language: string;
+  phrase: string;
+  /** The words of the input that matched. */
+  matched: string;
+  counts_for_u: boolean;
+  source?: Source;
+}
+
+/** src/risk/ownership.rs RelationFinding. */
+export interface RelationFinding {
+  name: string;
+  relation: RiskRelation;
+  /** "owned 60 % by X, listed on eu-fsf". */
+  path: string;
+  listed_on?: string[];
+  source?: Source;
+}
+
+/** src/risk/ownership.rs Share. */
+export interface OwnershipShare {
+  name: string;
+  percent?: number;
+  lists: string[];
+}
+
+/** src/risk/model.rs Effect: what a confirmed hit on a list means for an EU exporter. */
+export type ListEffect = 'prohibition' | 'risk_signal' | 'licence_if_ear' | 'red_flag';
+
+/** src/risk/ownership.rs OwnershipCalculation. */
+export interface OwnershipCalculation {
+  jurisdiction: string;
+  rule: string;
+  owners: OwnershipShare[];
+  total: number;
+  owned: boolean;
+  controlled_by?: string[];
+  share_unknown: boolean;
+  /** "A 25 % (eu-fsf) + B 25 % (eu-fsf) = 50 % ≥ 50 %: owned". */
+  calculation: string;
+  effect: ListEffect;
+  note: string;
+  source: Source;
+}
+
+/** src/risk/red_flags.rs FlagResult. */
+export interface FlagResult {
+  id: string;
+  category: string;
+  text: string;
+  /** Absent when it was not answered. */
+  answer?: Answer;
+  comment?: string;
+  weight: number;
+  /** Points added to R (before the cap). */
+  counted: number;
+  note: string;
+}
+
+/** src/risk/profile.rs RiskProfile. */
+export interface RiskProfile {
+  /** "risk-model v1". */
+  model: string;
+  factors: Factors;
+  /** L = U + D + R. */
+  likelihood: number;
+  /** S = I × L. */
+  score: number;
+  score_tier: Tier;
+  tier: Tier;
+  floors: FloorFired[];
+  /** Most severe first. */
+  requirements: Requirement[];
+  prohibited: boolean;
+  measures: Measure[];
+  goods: GoodsFinding[];
+  destination: DestinationProfile;
+  sensitive_end_users: SensitiveFinding[];
+  relations: RelationFinding[];
+  ownership: OwnershipCalculation[];
+  questionnaire: FlagResult[];
+}
 
 // RISK-TYPES-END
 
-export type PickKind = 'list' | 'batch' | 'export' | 'watch' | 'attachment' | 'case_export';
+export type PickKind = 'list' | 'batch' | 'export' | 'watch' | 'attachment' | 'case_export' | 'watch_export';
 export type ExportFormat = 'csv' | 'xlsx';
 
 // ------------------------------------------------ watch-list (src/watch/model.rs, matching.rs)
@@ -814,6 +1196,24 @@ export const watchImportFiles = (paths: string[]) => call<WatchFileImport[]>('wa
 
 /** Fetches every configured feed (network); one result per feed. */
 export const watchRefresh = () => call<FeedRefresh[]>('watch_refresh');
+
+/** A configured feed (src/watch/model.rs Feed). */
+export interface Feed {
+  id: number;
+  name: string;
+  url: string;
+  added_by: string;
+  added_at: string;
+  last_fetched_at: string | null;
+  /** "ok: …" or the error of the last refresh. */
+  last_result: string | null;
+}
+
+export const watchFeeds = () => call<Feed[]>('watch_feeds');
+export const watchFeedAdd = (name: string, url: string) => call<Feed>('watch_feed_add', { name, url });
+export const watchFeedRemove = (name: string) => call<null>('watch_feed_remove', { name });
+/** Writes the whole watch-list as JSON to a path from `pickFiles('watch_export')`. */
+export const watchExport = (path: string) => call<ExportResult>('watch_export', { path });
 
 // ------------------------------------------------------------------------------ events
 
