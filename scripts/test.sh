@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 npm --prefix ui ci
+npm --prefix ui run check
 npm --prefix ui run build
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -268,7 +268,7 @@ async fn work_the_case_to_submission(c: &Client, shots: &Path, bundle: &Path) {
 
     // The transaction: two firewalls for Russia; the confirmed listing makes it prohibited.
     c.find(Locator::Css("#risk-goods-add")).await.unwrap().click().await.unwrap();
-    set_select(c, "#case-risk select[id^='risk-goods-class']", "firewall_vpn").await;
+    set_select(c, "#risk-goods-0-class", "firewall_vpn").await;
     set_select(c, "#risk-destination", "ru").await;
     c.find(Locator::Css("#risk-end-use"))
         .await
@@ -277,9 +277,10 @@ async fn work_the_case_to_submission(c: &Client, shots: &Path, bundle: &Path) {
         .await
         .unwrap();
     c.find(Locator::Css("#risk-assess")).await.unwrap().click().await.unwrap();
-    let tier = wait_text(c, "#risk-tier", "", QUICK).await;
-    println!("journey f, risk: {tier}");
-    assert!(tier.to_uppercase().contains("PROHIBITED"), "a confirmed listing prohibits the sale: {tier}");
+    let prohibited = wait_text(c, "#risk-prohibited", "", QUICK).await;
+    println!("journey f, risk: {prohibited} / {}", text_of(c, "#risk-tier").await);
+    let flag = c.execute("return document.getElementById('risk-tier').dataset.prohibited", vec![]).await.unwrap();
+    assert_eq!(flag, json!("true"), "a confirmed listing prohibits the sale");
 
     set_select(c, "#decision-outcome", "prohibited").await;
     c.find(Locator::Css("#decision-justification"))
