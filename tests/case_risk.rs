@@ -203,3 +203,61 @@ fn a_party_judged_a_false_positive_before_needs_no_new_disposition() {
     )
     .unwrap();
 }
+
+#[test]
+fn the_cli_assesses_a_case_from_a_transaction_file_and_records_watch_judgements() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store_in(dir.path());
+    drop(store);
+    let klaring = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_klaring"))
+            .arg("--data-dir")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (ok, out, err) = klaring(&["case", "open", "NSO Group", "--json"]);
+    assert!(ok, "{err}");
+    let id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["case_id"].as_str().unwrap().to_string();
+    // The transaction of the README.
+    let tx = dir.path().join("transaction.json");
+    std::fs::write(
+        &tx,
+        r#"{"goods": [{"class": "firewall_vpn", "listed": true, "quantity": 40}], "destination": "AE",
+            "end_use": "perimeter security of the customer's offices",
+            "counterparty": {"description": "systems integrator", "state_link": "none", "reseller": true},
+            "red_flags": [{"id": "US-01", "answer": "no"}]}"#,
+    )
+    .unwrap();
+    let (ok, out, err) = klaring(&["case", "assess", &id, "--input", tx.to_str().unwrap(), "--json"]);
+    assert!(ok, "{err}");
+    let profile: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(profile["floors"].as_array().unwrap().iter().any(|f| f["rule"] == "watch-list"), "{profile}");
+
+    let (ok, _, err) = klaring(&[
+        "case",
+        "watch-mark",
+        &id,
+        "--item",
+        "us-bis-2021-nso-candiru-pt-coseinc",
+        "--relevance",
+        "relevant",
+        "--reason",
+        "The prospect is NSO Group itself.",
+    ]);
+    assert!(ok, "{err}");
+    let (ok, out, _) = klaring(&["case", "show", &id]);
+    assert!(ok);
+    assert!(out.contains("[relevant: The prospect is NSO Group itself.]"), "{out}");
+    assert!(out.contains("risk         high"), "{out}");
+
+    std::fs::write(&tx, r#"{"goods": [], "destination": "Atlantis"}"#).unwrap();
+    let (ok, _, err) = klaring(&["case", "assess", &id, "--input", tx.to_str().unwrap()]);
+    assert!(!ok && err.contains("no goods"), "{err}");
+}
