@@ -21,6 +21,7 @@ pub mod export;
 pub mod lists;
 pub mod matching;
 pub mod model;
+pub mod net;
 pub mod risk;
 pub mod screening;
 pub mod store;
