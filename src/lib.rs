@@ -25,4 +25,5 @@ pub mod net;
 pub mod risk;
 pub mod screening;
 pub mod store;
+pub mod update;
 pub mod watch;
