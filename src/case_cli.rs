@@ -419,8 +419,7 @@ watch-list"
         )?;
     }
     for f in &state.watch {
-        let mark =
-            state.watch_mark_of(f).map(|m| format!("{}: {}", serde_json::to_value(m.relevance).unwrap(), m.reason));
+        let mark = state.watch_mark_of(f).map(|m| format!("{}: {}", m.relevance.as_str(), m.reason));
         writeln!(
             out,
             "  {} ({})  {}  {} {}  [{}]",

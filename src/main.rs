@@ -3,6 +3,7 @@
 //! with `--json`, stdout carries only whole JSON documents (one per line in batch mode).
 
 mod case_cli;
+mod update_cli;
 mod watch_cli;
 
 use anyhow::{bail, Context, Result};
@@ -70,9 +71,10 @@ enum Command {
     },
     /// Show the loaded lists with version, publisher date, age and staleness.
     Lists {
-        /// Flag lists whose data is older than this many days.
-        #[arg(long, default_value_t = screening::DEFAULT_MAX_AGE_DAYS)]
-        max_age: i64,
+        /// Flag lists whose data is older than this many days (default: the policy age,
+        /// `klaring sources policy`).
+        #[arg(long)]
+        max_age: Option<i64>,
         #[arg(long)]
         json: bool,
     },
@@ -98,6 +100,8 @@ enum Command {
     },
     #[command(flatten)]
     CaseFile(case_cli::Commands),
+    #[command(flatten)]
+    Online(update_cli::Commands),
 }
 
 fn main() {
@@ -172,6 +176,10 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Lists { max_age, json } => {
+            let max_age = match max_age {
+                Some(days) => days,
+                None => klaring::update::staleness::policy(&store)?.max_age_days,
+            };
             let today = chrono::Utc::now().date_naive();
             let status = screening::list_status(&store.current_versions()?, today, max_age);
             if json {
@@ -212,6 +220,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Watch { user, command } => watch_cli::run(&mut store, &user, command),
         Command::CaseFile(command) => case_cli::run(&mut store, command),
+        Command::Online(command) => update_cli::run(&mut store, command),
     }
 }
 

@@ -13,8 +13,8 @@ pub struct Screener {
     versions: Vec<ListVersion>,
 }
 
-/// A list version as a result cites it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A list version as a result cites it (read back from case files, too).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ListUsed {
     pub list: String,
     pub version: String,

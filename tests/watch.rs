@@ -8,11 +8,11 @@
 use klaring::store::Store;
 use klaring::watch::matching::{Reason, Subject, TextField, WatchMatch};
 use klaring::watch::{self, FetchOptions, ImportKind, Origin, Relevance, WatchError, WatchItem, WatchQuery};
-use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+mod common;
+
+use common::{Reply, Server};
+use std::io::Write;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const USER: &str = "test-officer";
@@ -233,94 +233,10 @@ fn relevance_marks_are_kept_per_party_and_item_and_the_latest_counts() {
 // ---------------------------------------------------------------------------------------
 // Feeds over HTTP (a server on 127.0.0.1 only)
 
-#[derive(Clone)]
-enum Reply {
-    Body(Vec<u8>),
-    Status(u16),
-    /// Accepts the request and says nothing for this long (bounded), then hangs up.
-    Silent(Duration),
-    /// A body of this many bytes, with or without a Content-Length header.
-    Huge {
-        bytes: usize,
-        declared: bool,
-    },
-}
-
-struct Server {
-    addr: SocketAddr,
-    routes: Arc<Mutex<HashMap<String, Reply>>>,
-}
-
-impl Server {
-    /// Serves the routes on 127.0.0.1 (an OS-chosen port) for at most 64 connections; each
-    /// connection thread ends by itself.
-    fn start(routes: &[(&str, Reply)]) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        let addr = listener.local_addr().unwrap();
-        let routes = Arc::new(Mutex::new(routes.iter().map(|(p, r)| (p.to_string(), r.clone())).collect()));
-        let shared = Arc::clone(&routes);
-        std::thread::spawn(move || {
-            for stream in listener.incoming().take(64).flatten() {
-                let routes = Arc::clone(&shared);
-                std::thread::spawn(move || answer(stream, &routes));
-            }
-        });
-        Server { addr, routes }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    fn set(&self, path: &str, reply: Reply) {
-        self.routes.lock().unwrap().insert(path.to_string(), reply);
-    }
-}
-
-fn answer(mut stream: TcpStream, routes: &Mutex<HashMap<String, Reply>>) {
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut request_line = String::new();
-    if reader.read_line(&mut request_line).is_err() {
-        return;
-    }
-    let mut line = String::new();
-    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
-        line.clear();
-    }
-    let path = request_line.split_whitespace().nth(1).unwrap_or("/").to_string();
-    let reply = routes.lock().unwrap().get(&path).cloned().unwrap_or(Reply::Status(404));
-    let head = |status: &str, length: Option<usize>| {
-        let length = length.map(|n| format!("Content-Length: {n}\r\n")).unwrap_or_default();
-        format!("HTTP/1.1 {status}\r\nContent-Type: application/rss+xml\r\n{length}Connection: close\r\n\r\n")
-    };
-    let _ = match reply {
-        Reply::Body(body) => {
-            stream.write_all(head("200 OK", Some(body.len())).as_bytes()).and_then(|_| stream.write_all(&body))
-        }
-        Reply::Status(code) => stream.write_all(head(&format!("{code} Failing"), Some(0)).as_bytes()),
-        Reply::Silent(wait) => {
-            std::thread::sleep(wait);
-            Ok(())
-        }
-        Reply::Huge { bytes, declared } => {
-            let chunk = b"<!-- padding padding padding padding padding padding padding -->\n".repeat(1024);
-            let mut sent = 0;
-            let mut result = stream
-                .write_all(head("200 OK", declared.then_some(bytes)).as_bytes())
-                .and_then(|_| stream.write_all(b"<?xml version=\"1.0\"?>\n<rss version=\"2.0\"><channel>\n"));
-            while result.is_ok() && sent < bytes {
-                let n = chunk.len().min(bytes - sent);
-                result = stream.write_all(&chunk[..n]);
-                sent += n;
-            }
-            result
-        }
-    };
-}
-
+/// Short timeouts and no retries: these tests are about what is refused and why; retries are
+/// the subject of `tests/update.rs`.
 fn quick() -> FetchOptions {
-    FetchOptions { timeout: Duration::from_secs(2), ..FetchOptions::default() }
+    FetchOptions { timeout: Duration::from_secs(2), retries: 0, ..FetchOptions::default() }
 }
 
 #[test]

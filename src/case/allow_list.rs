@@ -126,6 +126,11 @@ impl AllowList {
         self.entries.is_empty()
     }
 
+    /// Whether the pair was ever judged a false positive (and not revoked since).
+    pub fn contains(&self, party_key: &str, list: &str, entry_id: &str) -> bool {
+        self.entries.contains_key(&(party_key.to_string(), list.to_string(), entry_id.to_string()))
+    }
+
     /// The status of `list`/`entry_id` for the party with `party_key`, given the entry's
     /// fingerprint now (`None` when unknown, which counts as changed).
     pub fn status(&self, party_key: &str, list: &str, entry_id: &str, fingerprint: Option<&str>) -> AllowStatus {

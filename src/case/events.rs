@@ -29,6 +29,11 @@
 //!   everything else is refused with [`CaseError::Submitted`]. A correction after submission
 //!   is a new case.
 //! - `rescreened`: see [`super::rescreen`].
+//! - `alert`: `{raised, current, alerts, top_score}`, written by `update::monitor` after a list
+//!   update, never through these rules: `raised` are the new or changed hits (also rows of the
+//!   `alerts` table, written in the same transaction), `current` is the new screening in the
+//!   shape of a `screened` payload, so its hits become the case's latest. Like `rescreened` it
+//!   is a later fact about the lists and is appended to submitted cases too.
 //!
 //! [`allow_list`]: super::allow_list
 
@@ -242,8 +247,9 @@ impl CaseState {
             }
             match e.kind.as_str() {
                 "opened" => state.input = serde_json::from_value(p.clone()).ok(),
-                "screened" => state.parties = parties_of(&p),
-                "rescreened" => state.parties = parties_of(&p["current"]),
+                "screened" | "rescreened" | "alert" => {
+                    state.parties = screening_parties(&e.kind, &p).unwrap_or_default()
+                }
                 "disposition" => state.dispositions.push(DispositionRecord {
                     seq: e.seq,
                     actor: e.actor.clone(),
@@ -352,6 +358,16 @@ impl CaseState {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// The parties an event of `kind` records as the case's latest screening: a `screened`
+/// payload's, or the `current` of a `rescreened` or `alert` payload; `None` for other kinds.
+pub fn screening_parties(kind: &str, payload: &Value) -> Option<Vec<Party>> {
+    match kind {
+        "screened" => Some(parties_of(payload)),
+        "rescreened" | "alert" => Some(parties_of(&payload["current"])),
+        _ => None,
     }
 }
 

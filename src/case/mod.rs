@@ -19,7 +19,7 @@
 //! A draft case starts as two events: `opened` (the query and affiliations as typed) and
 //! `screened` (every party's `ScreenResult`, with the list versions it was made against).
 //! The case file then grows by `disposition`, `decision`, `approval`, `attachment`, `note`,
-//! `risk_assessed`, `submitted` and `rescreened` events; their payloads and rules are in
+//! `risk_assessed`, `submitted`, `rescreened` and `alert` events; their payloads and rules are in
 //! [`events`]. The store also keeps each case's head (last seq and hash), so removing the
 //! last events is noticed too ([`verify`]).
 
@@ -76,6 +76,8 @@ pub enum EventKind {
     Submitted,
     /// The same parties screened again against the case's list versions and the current ones.
     Rescreened,
+    /// Monitoring after a list update found new or changed hits (`update::monitor`).
+    Alert,
 }
 
 impl EventKind {
@@ -93,6 +95,7 @@ impl EventKind {
             EventKind::WatchMarked => "watch_marked",
             EventKind::Submitted => "submitted",
             EventKind::Rescreened => "rescreened",
+            EventKind::Alert => "alert",
         }
     }
 }

@@ -224,7 +224,7 @@ pub fn detect(files: &[SourceFile], list: Option<&str>) -> Result<(String, Forma
 }
 
 /// A list id is a short lower-case slug; it names the list in every result and case file.
-fn check_list_id(given: &str) -> Result<String, ImportError> {
+pub fn check_list_id(given: &str) -> Result<String, ImportError> {
     let ok = !given.is_empty()
         && given.len() <= 40
         && given.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');

@@ -18,7 +18,7 @@ const SUMMARY: &str = "SELECT c.id, c.created_at,
     LEFT JOIN case_events o ON o.case_id = c.id
         AND o.seq = (SELECT min(seq) FROM case_events WHERE case_id = c.id AND kind = 'opened')
     LEFT JOIN case_events s ON s.case_id = c.id
-        AND s.seq = (SELECT max(seq) FROM case_events WHERE case_id = c.id AND kind IN ('screened', 'rescreened'))";
+        AND s.seq = (SELECT max(seq) FROM case_events WHERE case_id = c.id AND kind IN ('screened', 'rescreened', 'alert'))";
 
 impl Store {
     /// Creates a case numbered next in `created_at`'s year and writes `events` as its chain,
@@ -208,7 +208,7 @@ fn events_of(conn: &rusqlite::Connection, case_id: &str) -> Result<Vec<CaseEvent
 }
 
 /// Writes the next event of `case_id` after its current last one.
-fn append(tx: &Transaction, case_id: &str, event: &NewEvent) -> Result<CaseEvent, StoreError> {
+pub(super) fn append(tx: &Transaction, case_id: &str, event: &NewEvent) -> Result<CaseEvent, StoreError> {
     let last: Option<(i64, String)> = tx
         .query_row("SELECT seq, hash FROM case_events WHERE case_id = ?1 ORDER BY seq DESC LIMIT 1", [case_id], |row| {
             Ok((row.get(0)?, row.get(1)?))

@@ -172,6 +172,60 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'case attachments are never updated'); END;
     CREATE TRIGGER case_attachments_never_deleted BEFORE DELETE ON case_attachments
         BEGIN SELECT RAISE(ABORT, 'case attachments are never deleted'); END;",
+    // 5: online updates (issue 7). `list_sources` is configuration (a list's download URLs,
+    // overriding the built-in official ones; rows are replaced when the user changes them).
+    // `list_updates` logs every attempt per list, with why it failed, append-only. `alerts` are
+    // the monitoring's findings; each also is an `alert` event on its case. An alert is never
+    // deleted and only its acknowledgement is ever written after it, once.
+    "CREATE TABLE list_sources (
+        list TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        file TEXT NOT NULL,
+        url TEXT NOT NULL,
+        PRIMARY KEY (list, position)
+    );
+    CREATE TABLE list_updates (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        list TEXT NOT NULL,
+        urls TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        error TEXT,
+        from_version INTEGER REFERENCES list_versions(id),
+        to_version INTEGER REFERENCES list_versions(id)
+    );
+    CREATE INDEX list_updates_by_list ON list_updates (list, id);
+    CREATE TRIGGER list_updates_never_updated BEFORE UPDATE ON list_updates
+        BEGIN SELECT RAISE(ABORT, 'list updates are never updated'); END;
+    CREATE TRIGGER list_updates_never_deleted BEFORE DELETE ON list_updates
+        BEGIN SELECT RAISE(ABORT, 'list updates are never deleted'); END;
+    CREATE TABLE alerts (
+        id INTEGER PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        event_seq INTEGER NOT NULL,
+        raised_at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        party TEXT NOT NULL,
+        party_key TEXT NOT NULL,
+        list TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        score REAL NOT NULL,
+        entity_sha256 TEXT NOT NULL,
+        changes TEXT NOT NULL,
+        acknowledged_at TEXT,
+        acknowledged_by TEXT,
+        UNIQUE (case_id, party_key, list, entry_id, entity_sha256)
+    );
+    CREATE TRIGGER alerts_never_deleted BEFORE DELETE ON alerts
+        BEGIN SELECT RAISE(ABORT, 'alerts are never deleted'); END;
+    CREATE TRIGGER alerts_never_rewritten BEFORE UPDATE OF id, case_id, event_seq, raised_at, kind, party,
+        party_key, list, entry_id, name, score, entity_sha256, changes ON alerts
+        BEGIN SELECT RAISE(ABORT, 'an alert is never rewritten; only its acknowledgement is recorded'); END;
+    CREATE TRIGGER alerts_acknowledged_once BEFORE UPDATE OF acknowledged_at, acknowledged_by ON alerts
+        WHEN OLD.acknowledged_at IS NOT NULL
+        BEGIN SELECT RAISE(ABORT, 'an alert is acknowledged once'); END;",
 ];
 
 pub fn apply(conn: &Connection, path: &Path) -> Result<(), StoreError> {

@@ -7,7 +7,10 @@
 
 mod cases;
 mod migrations;
+mod update;
 mod watch;
+
+pub use update::MonitoredCase;
 
 use crate::lists::{self, ImportError, SourceFile};
 use crate::model::{Entity, FileDigest, ListVersion, Warning};
@@ -80,15 +83,7 @@ impl Store {
     pub fn import(&mut self, files: &[SourceFile], options: &ImportOptions) -> Result<ListVersion, StoreError> {
         let (list, format) = lists::detect(files, options.list.as_deref())?;
         let parsed = lists::parse(format, files)?;
-        let digests: Vec<FileDigest> = files
-            .iter()
-            .map(|f| FileDigest {
-                name: f.base_name(),
-                sha256: hex(&Sha256::digest(&f.bytes)),
-                bytes: f.bytes.len() as u64,
-            })
-            .collect();
-        let sha256 = content_hash(&digests);
+        let (digests, sha256) = digest_files(files);
         let imported_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
         let date =
             parsed.published.clone().or_else(|| options.as_of.clone()).unwrap_or_else(|| imported_at[..10].to_string());
@@ -237,6 +232,21 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Each file's digest, and the version's content hash over them (as [`ListVersion::sha256`]):
+/// what an import records, and how an update tells an unchanged download before importing it.
+pub fn digest_files(files: &[SourceFile]) -> (Vec<FileDigest>, String) {
+    let digests: Vec<FileDigest> = files
+        .iter()
+        .map(|f| FileDigest {
+            name: f.base_name(),
+            sha256: hex(&Sha256::digest(&f.bytes)),
+            bytes: f.bytes.len() as u64,
+        })
+        .collect();
+    let sha256 = content_hash(&digests);
+    (digests, sha256)
 }
 
 /// One file: its own hash, so an auditor can check it with `sha256sum`. Several files: the

@@ -7,12 +7,13 @@
 //! "billion laughs" and external entities; `feed-rs` would not expand them, but a feed never
 //! needs them, so they are refused with a clear error rather than silently kept as `&lol9;`);
 //! not XML. Then `feed-rs` parses, and every text is made plain by `sanitize`. Parsing does
-//! no IO; [`fetch`] is the only network access in the core.
+//! no IO; [`fetch`] downloads through the core's one HTTP path, [`crate::net::fetch_to`].
 
 use super::sanitize;
 use super::Tag;
+use crate::net::FetchError;
+pub use crate::net::FetchOptions;
 use std::io::Read;
-use std::time::Duration;
 
 /// The largest feed accepted, in bytes. Real feeds are tens to hundreds of kilobytes.
 pub const MAX_FEED_BYTES: u64 = 10 * 1024 * 1024;
@@ -43,25 +44,6 @@ pub enum FeedError {
     Url { source_name: String, reason: String },
     #[error("{source_name}: {error}")]
     Read { source_name: String, error: std::io::Error },
-}
-
-/// Limits for one fetch.
-#[derive(Debug, Clone)]
-pub struct FetchOptions {
-    /// The whole request, from connecting until the last byte of the body.
-    pub timeout: Duration,
-    pub connect_timeout: Duration,
-    pub max_bytes: u64,
-}
-
-impl Default for FetchOptions {
-    fn default() -> FetchOptions {
-        FetchOptions {
-            timeout: Duration::from_secs(30),
-            connect_timeout: Duration::from_secs(10),
-            max_bytes: MAX_FEED_BYTES,
-        }
-    }
 }
 
 /// A fetched body, not yet parsed.
@@ -104,52 +86,28 @@ pub struct FeedEntry {
     pub tags: Vec<Tag>,
 }
 
-/// Fetches a feed over HTTP(S) with the given limits. Redirects are followed (at most five);
-/// a non-2xx status, a timeout and a body over the cap are errors naming the URL.
+/// Fetches a feed over HTTP(S) through the shared [`crate::net::fetch_to`] (timeouts, size
+/// cap, retries); a non-2xx status, a timeout and a body over the cap are errors naming the URL.
 pub fn fetch(url: &str, options: &FetchOptions) -> Result<Fetched, FeedError> {
-    let source_name = url.to_string();
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|e| FeedError::Url { source_name: source_name.clone(), reason: e.to_string() })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(FeedError::Url { source_name, reason: format!("scheme {:?}", parsed.scheme()) });
-    }
-    install_crypto_provider();
-    let mut builder = reqwest::blocking::Client::builder()
-        .timeout(options.timeout)
-        .connect_timeout(options.connect_timeout)
-        .redirect(reqwest::redirect::Policy::limited(5))
-        .user_agent(concat!("Klaring/", env!("CARGO_PKG_VERSION"), " (news watch-list)"));
-    // A proxy cannot reach this machine's own loopback; never send loopback requests to one.
-    let host = parsed.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
-    if host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback()) {
-        builder = builder.no_proxy();
-    }
-    let network =
-        |e: reqwest::Error| FeedError::Network { source_name: source_name.clone(), reason: describe(&e, options) };
-    let client = builder.build().map_err(network)?;
-    let mut response = client.get(parsed).send().map_err(network)?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(FeedError::Http { source_name, status: status.as_u16() });
-    }
-    if response.content_length().is_some_and(|n| n > options.max_bytes) {
-        return Err(FeedError::TooLarge { source_name, limit: options.max_bytes });
-    }
-    let final_url = response.url().to_string();
     let mut bytes = Vec::new();
-    let read = response.by_ref().take(options.max_bytes + 1).read_to_end(&mut bytes);
-    if let Err(error) = read {
-        // reqwest reports a body timeout as an io error wrapping its own error.
-        let reason = match error.get_ref().and_then(|e| e.downcast_ref::<reqwest::Error>()) {
-            Some(e) => describe(e, options),
-            None => format!("reading the response: {error}"),
-        };
-        return Err(FeedError::Network { source_name, reason });
+    let info = crate::net::fetch_to(url, options, &mut bytes, &mut |_| {})?;
+    Ok(Fetched { url: info.url, bytes })
+}
+
+/// The shared download errors in the feed's terms (the desktop app tells them apart).
+impl From<FetchError> for FeedError {
+    fn from(error: FetchError) -> FeedError {
+        match error {
+            FetchError::Url { url, reason } => FeedError::Url { source_name: url, reason },
+            FetchError::Http { url, status, .. } => FeedError::Http { source_name: url, status },
+            FetchError::TooLarge { url, limit } => FeedError::TooLarge { source_name: url, limit },
+            FetchError::Network { url, reason, attempts } => FeedError::Network {
+                source_name: url,
+                reason: format!("{reason}{}", crate::net::attempts_note(attempts)),
+            },
+            FetchError::Write { url, error } => FeedError::Read { source_name: url, error },
+        }
     }
-    if bytes.len() as u64 > options.max_bytes {
-        return Err(FeedError::TooLarge { source_name, limit: options.max_bytes });
-    }
-    Ok(Fetched { url: final_url, bytes })
 }
 
 /// Reads a feed file, refusing one over the cap before reading it.
@@ -342,36 +300,6 @@ fn check_prolog(source_name: &str, text: &str) -> Result<(), FeedError> {
             None => return Err(not_a_feed("the XML prolog is not closed")),
         }
     }
-}
-
-/// Installs rustls's ring crypto provider for the process, once. Another part of the program
-/// may have installed one already; that one is then used.
-fn install_crypto_provider() {
-    static ONCE: std::sync::Once = std::sync::Once::new();
-    ONCE.call_once(|| {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    });
-}
-
-/// A network error in words a user can act on.
-fn describe(error: &reqwest::Error, options: &FetchOptions) -> String {
-    if error.is_timeout() {
-        format!("no complete answer within {} s (timed out)", options.timeout.as_secs_f64())
-    } else if error.is_connect() {
-        format!("cannot connect: {}", root_cause(error))
-    } else if error.is_redirect() {
-        "too many redirects".to_string()
-    } else {
-        root_cause(error)
-    }
-}
-
-fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause: &dyn std::error::Error = error;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
 }
 
 #[cfg(test)]

@@ -324,6 +324,16 @@ pub enum Relevance {
     NotRelevant,
 }
 
+impl Relevance {
+    /// The serde name: "relevant", "not-relevant".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Relevance::Relevant => "relevant",
+            Relevance::NotRelevant => "not-relevant",
+        }
+    }
+}
+
 /// A relevance mark: the latest one per (party, item) counts; earlier ones stay recorded.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RelevanceMark {
