@@ -21,8 +21,8 @@
 //! - `attachment`: `{name, size, sha256, role}`; the bytes are stored by SHA-256 in the same
 //!   transaction (`case_attachments`); added by/at are the event's actor and time.
 //! - `note`: `{text, role}`.
-//! - `risk_assessed`: `{tier, prohibited, model, profile, role}` with the whole
-//!   `risk::RiskProfile`.
+//! - `risk_assessed`: `{tier, prohibited, model, input, profile, role}` with the
+//!   `risk::AssessInput` as entered and the whole `risk::RiskProfile` assessed from it.
 //! - `submitted`: `{decision_seq, approval_seq, retention_years, role}`: needs a decision, and
 //!   its approval when one is required. It freezes the case: afterwards only `rescreened` is
 //!   accepted (a re-screening is a later fact about the lists, not an edit of the case);
@@ -36,7 +36,7 @@ use super::profile::{self, same_person, UserProfile};
 use super::{CaseEvent, EventKind, NewEvent};
 use crate::affiliations::ScreeningInput;
 use crate::model::Schema;
-use crate::risk::{RiskProfile, Tier};
+use crate::risk::{AssessError, AssessInput, Tier};
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -83,6 +83,8 @@ pub enum CaseError {
     Payload { case_id: String, seq: i64, reason: String },
     #[error("{0}")]
     Rescreen(String),
+    #[error("risk assessment: {0}")]
+    Assess(#[from] AssessError),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +110,11 @@ pub struct HitRef {
     pub list: String,
     pub entry_id: String,
     pub name: String,
+    /// The name (primary or alias) that matched.
+    pub matched_name: String,
     pub score: f64,
+    /// The matcher's one-line explanation (which tokens matched how, adjustments).
+    pub explanation: String,
 }
 
 /// A screened party (the counterparty or one affiliation) at the latest screening.
@@ -119,6 +125,9 @@ pub struct Party {
     pub hits: Vec<HitRef>,
     /// The `lists` the result cites (list, version, published, sha256).
     pub lists: Vec<Value>,
+    /// The matcher version and threshold the result was made with.
+    pub matcher: String,
+    pub threshold: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -301,12 +310,16 @@ fn parties_of(p: &Value) -> Vec<Party> {
                         list: h["list"].as_str().unwrap_or_default().to_string(),
                         entry_id: h["entry_id"].as_str().unwrap_or_default().to_string(),
                         name: h["name"].as_str().unwrap_or_default().to_string(),
+                        matched_name: h["matched_name"].as_str().unwrap_or_default().to_string(),
                         score: h["score"].as_f64().unwrap_or(0.0),
+                        explanation: h["explanation"]["summary"].as_str().unwrap_or_default().to_string(),
                     })
                     .collect()
             })
             .unwrap_or_default(),
         lists: result["lists"].as_array().cloned().unwrap_or_default(),
+        matcher: result["matcher"].as_str().unwrap_or_default().to_string(),
+        threshold: result["threshold"].as_f64(),
     };
     let mut parties =
         vec![party(p["counterparty"]["query"]["name"].as_str().unwrap_or_default().to_string(), &p["counterparty"])];
@@ -509,18 +522,23 @@ pub fn note(
     append(store, case_id, now, EventKind::Note, json!({"text": text.trim()}), None, |_, _, _| Ok(()))
 }
 
-/// Records a risk profile on the case; its tier decides whether four eyes is needed.
+/// Assesses the transaction and records the risk profile on the case; its tier decides whether
+/// four eyes is needed. The input is kept beside the profile: it is the transaction as entered
+/// (goods, quantities, destination, stated end use) that the case report shows, and what the
+/// profile can be recomputed from with the model version it names.
 pub fn record_risk(
     store: &mut Store,
     case_id: &str,
     now: chrono::DateTime<chrono::Utc>,
-    risk: &RiskProfile,
+    input: &AssessInput,
 ) -> Result<CaseEvent, CaseError> {
+    let risk = crate::risk::assess(input)?;
     let payload = json!({
         "tier": risk.tier,
         "prohibited": risk.prohibited,
         "model": risk.model,
-        "profile": serde_json::to_value(risk).expect("risk profiles always serialise"),
+        "input": serde_json::to_value(input).expect("assessment inputs always serialise"),
+        "profile": serde_json::to_value(&risk).expect("risk profiles always serialise"),
     });
     append(store, case_id, now, EventKind::RiskAssessed, payload, None, |_, _, _| Ok(()))
 }

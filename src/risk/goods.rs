@@ -35,6 +35,10 @@ pub struct GoodsItem {
     pub us_content: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// How many, as the order states it ("12 units", "1 licence, 500 seats"); shown in the case
+    /// report, not scored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quantity: Option<String>,
 }
 
 impl GoodsItem {
@@ -46,6 +50,7 @@ impl GoodsItem {
             design_test: None,
             us_content: false,
             description: None,
+            quantity: None,
         }
     }
 }
