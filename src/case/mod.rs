@@ -27,6 +27,7 @@ pub mod allow_list;
 pub mod bundle;
 pub mod events;
 pub mod profile;
+pub mod report;
 pub mod rescreen;
 pub mod retention;
 pub mod verify;
