@@ -271,7 +271,12 @@ fn the_cli_exports_the_pdf_beside_the_json_bundle() {
     let json = dir.path().join("case.json");
     let said = klaring(&["case", "export", &id, "--pdf", pdf.to_str().unwrap(), "--json", json.to_str().unwrap()]);
     assert!(said.contains("PDF report") && said.contains("events"), "{said}");
-    let text = text_of(&std::fs::read(&pdf).unwrap(), dir.path());
+    let bytes = std::fs::read(&pdf).unwrap();
+    let text = text_of(&bytes, dir.path());
     assert!(text.contains(&id) && text.contains("Noordzee Optics Trading"), "{text}");
+    // Another process, the same bytes: nothing in the PDF comes from the clock or chance.
+    let again = dir.path().join("again.pdf");
+    klaring(&["case", "export", &id, "--pdf", again.to_str().unwrap()]);
+    assert!(bytes == std::fs::read(&again).unwrap(), "two exports of one case differ");
     assert!(text.contains("No hit at or above the threshold."), "{text}");
 }

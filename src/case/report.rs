@@ -389,6 +389,9 @@ fn render(template: &str, view: &ReportView) -> Result<Vec<u8>, ReportError> {
     let data = serde_json::to_vec(view).expect("the report view always serialises");
     let world = ReportWorld::new(template, data, as_of);
     let Warned { output, .. } = typst::compile::<PagedDocument>(&world);
+    // typst memoises layout in a process-wide cache; the desktop app lives long and each
+    // report is a one-off, so nothing is worth keeping.
+    typst::comemo::evict(0);
     let document =
         output.map_err(|errors| ReportError::Layout { case_id: case_id.clone(), message: world.explain(&errors) })?;
     let datetime = |d: chrono::DateTime<chrono::Utc>| {
