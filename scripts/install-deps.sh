@@ -5,11 +5,15 @@
 #   libwebkit2gtk-4.1-dev: the desktop app's webview (pulls in GTK 3, libsoup 3, JavaScriptCore).
 #   xvfb, webkit2gtk-driver: the desktop app's end-to-end tests (a real window, driven by WebDriver).
 #   nodejs, npm: building the front end in ui/, only when no node is installed already.
+#   poppler-utils: the PDF case report's tests read it back (pdftotext) and render it (pdftoppm).
+#   fonts-dejavu-core, fonts-wqy-microhei: system fonts for the Arabic and Chinese names in the
+#     report's tests (the fonts embedded in Klaring cover Latin, Greek and Cyrillic only).
 set -euo pipefail
 
 sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
-packages=(build-essential pkg-config ca-certificates libwebkit2gtk-4.1-dev xvfb webkit2gtk-driver)
+packages=(build-essential pkg-config ca-certificates libwebkit2gtk-4.1-dev xvfb webkit2gtk-driver
+  poppler-utils fonts-dejavu-core fonts-wqy-microhei)
 if ! command -v node >/dev/null 2>&1; then
   packages+=(nodejs npm)
 fi

@@ -5,7 +5,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Subcommand, ValueEnum};
 use klaring::affiliations::{Affiliation, Relation, ScreeningInput};
 use klaring::case::events::{self, Outcome, Verdict};
-use klaring::case::{self, allow_list, assessment, bundle, detail, profile, rescreen, retention, verify};
+use klaring::case::{self, allow_list, assessment, bundle, detail, profile, report, rescreen, retention, verify};
 use klaring::matching::Query;
 use klaring::model::Schema;
 use klaring::screening::Screener;
@@ -151,11 +151,14 @@ pub enum CaseCommand {
     Note { id: String, text: String },
     /// Submit: the case is frozen afterwards.
     Submit { id: String },
-    /// Export the case as a JSON bundle.
+    /// Export the case as a JSON bundle (`--json`), a PDF report for readers without Klaring
+    /// (`--pdf`), or both.
     Export {
         id: String,
+        #[arg(long, value_name = "FILE", required_unless_present = "pdf")]
+        json: Option<PathBuf>,
         #[arg(long, value_name = "FILE")]
-        json: PathBuf,
+        pdf: Option<PathBuf>,
     },
     /// Check a case's hash chain (or a bundle's); fails when anything was changed.
     Verify {
@@ -321,18 +324,25 @@ fn run_case(store: &mut Store, command: CaseCommand) -> Result<()> {
             let e = events::submit(store, &id, now())?;
             writeln!(out, "{id}: event {} submitted; the case is frozen", e.seq)?;
         }
-        CaseCommand::Export { id, json } => {
-            let b = bundle::export(store, &id, now())?;
-            std::fs::write(&json, serde_json::to_string_pretty(&b)?)
-                .with_context(|| format!("writing {}", json.display()))?;
-            writeln!(
-                out,
-                "{id}: {} events, head {} {}, written to {}",
-                b.events.len(),
-                b.head.seq,
-                b.head.hash,
-                json.display()
-            )?;
+        CaseCommand::Export { id, json, pdf } => {
+            if let Some(json) = json {
+                let b = bundle::export(store, &id, now())?;
+                std::fs::write(&json, serde_json::to_string_pretty(&b)?)
+                    .with_context(|| format!("writing {}", json.display()))?;
+                writeln!(
+                    out,
+                    "{id}: {} events, head {} {}, written to {}",
+                    b.events.len(),
+                    b.head.seq,
+                    b.head.hash,
+                    json.display()
+                )?;
+            }
+            if let Some(pdf) = pdf {
+                let bytes = report::pdf(store, &id)?;
+                std::fs::write(&pdf, &bytes).with_context(|| format!("writing {}", pdf.display()))?;
+                writeln!(out, "{id}: PDF report ({} bytes) written to {}", bytes.len(), pdf.display())?;
+            }
         }
         CaseCommand::Verify { id, bundle: file, json } => {
             let report = match file {
@@ -370,7 +380,7 @@ fn run_case(store: &mut Store, command: CaseCommand) -> Result<()> {
 }
 
 fn show(store: &Store, id: &str, json: bool, out: &mut impl Write) -> Result<()> {
-    let detail = detail::detail(store, id)?;
+    let detail = detail::detail(store, id, now().date_naive())?;
     if json {
         writeln!(out, "{}", serde_json::to_string(&detail)?)?;
         return Ok(());
@@ -380,6 +390,10 @@ fn show(store: &Store, id: &str, json: bool, out: &mut impl Write) -> Result<()>
     writeln!(out, "case {}  {}", s.id, serde_json::to_value(s.status)?.as_str().unwrap_or_default())?;
     writeln!(out, "created      {}", s.created_at)?;
     writeln!(out, "retain until {}  ({})", keep.retain_until, keep.rule)?;
+    for age in &detail.list_ages {
+        let stale = if age.stale { "  STALE" } else { "" };
+        writeln!(out, "list         {} {} (data of {}, {} days old){stale}", age.list, age.version, age.data_date, age.age_days)?;
+    }
     writeln!(
         out,
         "integrity    {}",

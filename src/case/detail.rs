@@ -6,6 +6,8 @@ use super::retention::{self, Retention};
 use super::verify::{self, VerifyReport};
 use super::{CaseEvent, CaseSummary};
 use crate::store::Store;
+use crate::update::staleness::{self, ListAge};
+use crate::update::UpdateError;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -31,10 +33,13 @@ pub struct CaseDetail {
     /// The hash chain checked now, against the stored head.
     pub verify: VerifyReport,
     pub risk: Option<RiskRecord>,
+    /// The age of each list the latest screening used, stale under the policy in force.
+    pub list_ages: Vec<ListAge>,
     pub events: Vec<CaseEvent>,
 }
 
-pub fn detail(store: &Store, case_id: &str) -> Result<CaseDetail, CaseError> {
+/// The case as of `today` (the day list ages are counted to).
+pub fn detail(store: &Store, case_id: &str, today: chrono::NaiveDate) -> Result<CaseDetail, CaseError> {
     let file = store.case_file(case_id)?.ok_or_else(|| crate::store::StoreError::NoCase(case_id.to_string()))?;
     let state = CaseState::from_events(&file.events)?;
     let retention = retention::retention(&state, retention::years(store)?);
@@ -50,5 +55,10 @@ pub fn detail(store: &Store, case_id: &str) -> Result<CaseDetail, CaseError> {
             profile: p["profile"].clone(),
         }
     });
-    Ok(CaseDetail { summary: file.summary, state, retention, verify, risk, events: file.events })
+    let list_ages = staleness::case_ages(store, case_id, today).map_err(|e| match e {
+        UpdateError::Store(e) => CaseError::Store(e),
+        UpdateError::Case(e) => e,
+        other => CaseError::Payload { case_id: case_id.to_string(), seq: 0, reason: other.to_string() },
+    })?;
+    Ok(CaseDetail { summary: file.summary, state, retention, verify, risk, list_ages, events: file.events })
 }

@@ -21,8 +21,8 @@
 //! - `attachment`: `{name, size, sha256, role}`; the bytes are stored by SHA-256 in the same
 //!   transaction (`case_attachments`); added by/at are the event's actor and time.
 //! - `note`: `{text, role}`.
-//! - `risk_assessed`: `{tier, prohibited, model, profile, role}` with the whole
-//!   `risk::RiskProfile`.
+//! - `risk_assessed`: `{tier, prohibited, model, input, profile, role}` with the
+//!   `risk::AssessInput` as entered and the whole `risk::RiskProfile` assessed from it.
 //! - `submitted`: `{decision_seq, approval_seq, retention_years, role}`: needs a decision, and
 //!   its approval when one is required. It freezes the case: afterwards only `rescreened` is
 //!   accepted (a re-screening is a later fact about the lists, not an edit of the case);
@@ -127,7 +127,11 @@ pub struct HitRef {
     pub list: String,
     pub entry_id: String,
     pub name: String,
+    /// The name (primary or alias) that matched.
+    pub matched_name: String,
     pub score: f64,
+    /// The matcher's one-line explanation (which tokens matched how, adjustments).
+    pub explanation: String,
     /// An earlier case's "false positive" for this pair, as the screening recorded it.
     pub allow_listed: Option<PriorJudgement>,
 }
@@ -147,6 +151,9 @@ pub struct Party {
     pub hits: Vec<HitRef>,
     /// The `lists` the result cites (list, version, published, sha256).
     pub lists: Vec<Value>,
+    /// The matcher version and threshold the result was made with.
+    pub matcher: String,
+    pub threshold: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -384,13 +391,17 @@ fn parties_of(p: &Value) -> Vec<Party> {
                         list: h["list"].as_str().unwrap_or_default().to_string(),
                         entry_id: h["entry_id"].as_str().unwrap_or_default().to_string(),
                         name: h["name"].as_str().unwrap_or_default().to_string(),
+                        matched_name: h["matched_name"].as_str().unwrap_or_default().to_string(),
                         score: h["score"].as_f64().unwrap_or(0.0),
                         allow_listed: serde_json::from_value(h["allow_listed"].clone()).ok(),
+                        explanation: h["explanation"]["summary"].as_str().unwrap_or_default().to_string(),
                     })
                     .collect()
             })
             .unwrap_or_default(),
         lists: result["lists"].as_array().cloned().unwrap_or_default(),
+        matcher: result["matcher"].as_str().unwrap_or_default().to_string(),
+        threshold: result["threshold"].as_f64(),
     };
     let mut parties =
         vec![party(p["counterparty"]["query"]["name"].as_str().unwrap_or_default().to_string(), &p["counterparty"])];

@@ -29,6 +29,7 @@ pub mod bundle;
 pub mod detail;
 pub mod events;
 pub mod profile;
+pub mod report;
 pub mod rescreen;
 pub mod retention;
 pub mod verify;

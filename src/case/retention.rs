@@ -46,16 +46,16 @@ pub fn end_of_year_plus(from: &str, years: u32) -> NaiveDate {
 
 pub fn retention(state: &CaseState, configured: u32) -> Retention {
     let years = configured.max(state.submitted_retention_years.unwrap_or(0)).max(MIN_YEARS);
-    let (from, at) = match &state.last_decision_at {
-        Some(at) => ("decision", at.as_str()),
-        None => ("created", state.created_at.as_str()),
+    let (from, at, event) = match &state.last_decision_at {
+        Some(at) => ("decision", at.as_str(), "last decision"),
+        None => ("created", state.created_at.as_str(), "creation"),
     };
     Retention {
         retain_until: end_of_year_plus(at, years),
         years,
         from,
         rule: format!(
-            "31 December of the year of the case's last {from} + {years} years (Art. 27(3) EU 2021/821, minimum 5)"
+            "31 December of the year of the case's {event} + {years} years (Art. 27(3) EU 2021/821, minimum 5)"
         ),
     }
 }
