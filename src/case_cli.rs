@@ -392,7 +392,11 @@ fn show(store: &Store, id: &str, json: bool, out: &mut impl Write) -> Result<()>
     writeln!(out, "retain until {}  ({})", keep.retain_until, keep.rule)?;
     for age in &detail.list_ages {
         let stale = if age.stale { "  STALE" } else { "" };
-        writeln!(out, "list         {} {} (data of {}, {} days old){stale}", age.list, age.version, age.data_date, age.age_days)?;
+        writeln!(
+            out,
+            "list         {} {} (data of {}, {} days old){stale}",
+            age.list, age.version, age.data_date, age.age_days
+        )?;
     }
     writeln!(
         out,

@@ -11,7 +11,7 @@ use klaring::case::assessment::{self, Transaction};
 use klaring::case::detail::{self, CaseDetail};
 use klaring::case::events::{self, Outcome, Verdict};
 use klaring::case::profile::{self, UserProfile};
-use klaring::case::{bundle, rescreen};
+use klaring::case::{bundle, report, rescreen};
 use klaring::risk::goods::GoodsClass;
 use klaring::risk::red_flags::Flag;
 use klaring::risk::RiskProfile;
@@ -21,6 +21,11 @@ use tauri::{AppHandle, Runtime};
 
 fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
+}
+
+/// The day list ages are counted to.
+fn today() -> chrono::NaiveDate {
+    now().date_naive()
 }
 
 /// The profile recorded as the actor of every case event; `None` before the first start's
@@ -53,7 +58,7 @@ pub async fn user_set<R: Runtime>(app: AppHandle<R>, name: String, role: String)
 pub async fn case_detail<R: Runtime>(app: AppHandle<R>, id: String) -> Result<CaseDetail, CommandError> {
     blocking(app, move |_, state| {
         let store = state.store.wait(LOAD_WAIT)?;
-        let detail = detail::detail(&lock(&store), &id)?;
+        let detail = detail::detail(&lock(&store), &id, today())?;
         Ok(detail)
     })
     .await
@@ -69,7 +74,7 @@ async fn act<R: Runtime>(
         let store = state.store.wait(LOAD_WAIT)?;
         let mut store = lock(&store);
         action(&mut store, &id)?;
-        Ok(detail::detail(&store, &id)?)
+        Ok(detail::detail(&store, &id, today())?)
     })
     .await
 }
@@ -109,7 +114,7 @@ pub async fn case_assess<R: Runtime>(
         let store = state.store.wait(LOAD_WAIT)?;
         let mut store = lock(&store);
         let (profile, _) = assessment::assess(&mut store, &id, now(), &transaction)?;
-        Ok(Assessed { profile, case: detail::detail(&store, &id)? })
+        Ok(Assessed { profile, case: detail::detail(&store, &id, today())? })
     })
     .await
 }
@@ -169,7 +174,7 @@ pub async fn case_attach<R: Runtime>(app: AppHandle<R>, id: String, path: String
         let store = state.store.wait(LOAD_WAIT)?;
         let mut store = lock(&store);
         events::attach(&mut store, &id, now(), &name, &bytes)?;
-        Ok(detail::detail(&store, &id)?)
+        Ok(detail::detail(&store, &id, today())?)
     })
     .await
 }
@@ -205,7 +210,7 @@ pub async fn case_rescreen<R: Runtime>(app: AppHandle<R>, id: String) -> Result<
         let store = state.store.wait(LOAD_WAIT)?;
         let mut store = lock(&store);
         let rescreen = rescreen::rescreen(&mut store, &id, now())?;
-        Ok(Rescreened { rescreen, case: detail::detail(&store, &id)? })
+        Ok(Rescreened { rescreen, case: detail::detail(&store, &id, today())? })
     })
     .await
 }
@@ -231,6 +236,23 @@ pub async fn case_export<R: Runtime>(
             .map_err(|e| CommandError::new(Code::Internal, format!("the bundle could not be written: {e}")))?;
         std::fs::write(&path, &text).map_err(|e| CommandError::new(Code::Io, format!("{}: {e}", path.display())))?;
         Ok(CaseExported { path: path.display().to_string(), bytes: text.len() })
+    })
+    .await
+}
+
+/// Writes the case's A4 PDF report to a path that `pick_files("case_report")` returned.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn case_report<R: Runtime>(
+    app: AppHandle<R>,
+    id: String,
+    path: String,
+) -> Result<CaseExported, CommandError> {
+    blocking(app, move |_, state| {
+        let path = state.picked(&path)?;
+        let store = state.store.wait(LOAD_WAIT)?;
+        let bytes = report::pdf(&lock(&store), &id)?;
+        std::fs::write(&path, &bytes).map_err(|e| CommandError::new(Code::Io, format!("{}: {e}", path.display())))?;
+        Ok(CaseExported { path: path.display().to_string(), bytes: bytes.len() })
     })
     .await
 }

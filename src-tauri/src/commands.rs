@@ -117,13 +117,16 @@ pub async fn entry<R: Runtime>(app: AppHandle<R>, list: String, entry_id: String
     .await
 }
 
-/// The current lists with their age and staleness (30-day policy).
+/// The current lists with their age and staleness under the policy in force (7 days once
+/// online updates are in use, 30 offline).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn lists<R: Runtime>(app: AppHandle<R>) -> Result<Vec<ListStatus>, CommandError> {
     blocking(app, |_, state| {
         let store = state.store.wait(LOAD_WAIT)?;
-        let versions = lock(&store).current_versions()?;
-        Ok(screening::list_status(&versions, chrono::Utc::now().date_naive(), screening::DEFAULT_MAX_AGE_DAYS))
+        let store = lock(&store);
+        let versions = store.current_versions()?;
+        let policy = klaring::update::staleness::policy(&store)?;
+        Ok(screening::list_status(&versions, chrono::Utc::now().date_naive(), policy.max_age_days))
     })
     .await
 }
@@ -145,6 +148,8 @@ pub enum PickKind {
     CaseExport,
     /// Where to write the watch-list as JSON.
     WatchExport,
+    /// Where to write a case's PDF report.
+    CaseReport,
 }
 
 /// A native file dialog. Returns the chosen paths (empty when cancelled) and remembers them as
@@ -161,6 +166,7 @@ pub async fn pick_files<R: Runtime>(app: AppHandle<R>, kind: PickKind) -> Result
             PickKind::Attachment => &picks.attachment,
             PickKind::CaseExport => &picks.case_export,
             PickKind::WatchExport => &picks.watch_export,
+            PickKind::CaseReport => &picks.case_report,
         };
         let paths = match seam.as_ref().or(picks.any.as_ref()) {
             Some(paths) => paths.clone(),
@@ -205,6 +211,13 @@ fn dialog<R: Runtime>(app: &AppHandle<R>, kind: PickKind) -> Result<Vec<PathBuf>
             .set_title("Export the case")
             .add_filter("Case bundle (JSON)", &["json"])
             .set_file_name("klaring-case.json")
+            .blocking_save_file()
+            .into_iter()
+            .collect(),
+        PickKind::CaseReport => files
+            .set_title("Save the case report")
+            .add_filter("PDF", &["pdf"])
+            .set_file_name("klaring-case.pdf")
             .blocking_save_file()
             .into_iter()
             .collect(),

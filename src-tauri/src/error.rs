@@ -6,9 +6,11 @@
 use klaring::affiliations::ScreeningError;
 use klaring::batch_table::TableError;
 use klaring::case::events::CaseError;
+use klaring::case::report::ReportError;
 use klaring::export::ExportError;
 use klaring::matching::QueryError;
 use klaring::store::StoreError;
+use klaring::update::UpdateError;
 use klaring::watch::{FeedError, WatchError};
 use serde::Serialize;
 
@@ -164,6 +166,33 @@ impl From<CaseError> for CommandError {
             | CaseError::Attachment { .. }
             | CaseError::Retention(_)
             | CaseError::Assess(_) => Code::InvalidInput,
+        };
+        CommandError::new(code, err.to_string())
+    }
+}
+
+impl From<ReportError> for CommandError {
+    fn from(err: ReportError) -> CommandError {
+        match err {
+            ReportError::Case(e) => e.into(),
+            ReportError::Store(e) => e.into(),
+            other => CommandError::new(Code::ExportFailed, other.to_string()),
+        }
+    }
+}
+
+impl From<UpdateError> for CommandError {
+    fn from(err: UpdateError) -> CommandError {
+        let code = match &err {
+            UpdateError::Store(e) => store_code(e),
+            UpdateError::Case(_) => Code::Database,
+            UpdateError::Watch(_) | UpdateError::Fetch { .. } => Code::Network,
+            UpdateError::TempFile { .. } => Code::Io,
+            UpdateError::Refused { .. } | UpdateError::WrongList { .. } => Code::ImportFailed,
+            UpdateError::NoList(_) | UpdateError::NoAlert(_) => Code::NotFound,
+            UpdateError::ListId(_) | UpdateError::NoSource(_) | UpdateError::Source { .. } | UpdateError::Policy(_) => {
+                Code::InvalidInput
+            }
         };
         CommandError::new(code, err.to_string())
     }

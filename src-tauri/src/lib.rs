@@ -10,6 +10,7 @@ pub mod case_commands;
 pub mod commands;
 pub mod error;
 pub mod state;
+pub mod update_commands;
 
 pub use error::{Code, CommandError};
 pub use state::{AppState, Config, Picks};
@@ -69,7 +70,16 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, config: Config) -> tauri:
             case_commands::case_submit,
             case_commands::case_rescreen,
             case_commands::case_export,
+            case_commands::case_report,
             case_commands::risk_catalogue,
+            update_commands::update_run,
+            update_commands::list_delta,
+            update_commands::alerts,
+            update_commands::alert_ack,
+            update_commands::update_sources,
+            update_commands::update_source_set,
+            update_commands::update_policy,
+            update_commands::update_policy_set,
         ])
         .setup(|app| {
             let handle = app.handle().clone();

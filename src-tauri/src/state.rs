@@ -36,13 +36,14 @@ pub struct Picks {
     pub attachment: Option<Vec<PathBuf>>,
     pub case_export: Option<Vec<PathBuf>>,
     pub watch_export: Option<Vec<PathBuf>>,
+    pub case_report: Option<Vec<PathBuf>>,
 }
 
 impl Config {
     /// `KLARING_DATA_DIR` if set, else the platform data directory; `KLARING_PICK`
     /// ("path1;path2") answers every `pick_files`, and `KLARING_PICK_LIST`,
     /// `KLARING_PICK_BATCH`, `KLARING_PICK_EXPORT`, `KLARING_PICK_WATCH`, `KLARING_PICK_ATTACHMENT`,
-    /// `KLARING_PICK_CASE_EXPORT`, `KLARING_PICK_WATCH_EXPORT` answer one kind (for end-to-end tests).
+    /// `KLARING_PICK_CASE_EXPORT`, `KLARING_PICK_WATCH_EXPORT`, `KLARING_PICK_CASE_REPORT` answer one kind (for end-to-end tests).
     pub fn from_env() -> Config {
         let var = |key: &str| std::env::var_os(key).filter(|v| !v.is_empty());
         let paths = |key: &str| {
@@ -61,6 +62,7 @@ impl Config {
                 attachment: paths("KLARING_PICK_ATTACHMENT"),
                 case_export: paths("KLARING_PICK_CASE_EXPORT"),
                 watch_export: paths("KLARING_PICK_WATCH_EXPORT"),
+                case_report: paths("KLARING_PICK_CASE_REPORT"),
             },
         }
     }

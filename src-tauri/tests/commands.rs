@@ -69,6 +69,7 @@ fn shared() -> &'static Harness {
                 attachment: Some(vec![eus.clone()]),
                 case_export: Some(vec![inputs.join("case.json")]),
                 watch_export: Some(vec![inputs.join("watch-list.json")]),
+                case_report: None,
             },
         };
         let harness = start(config);
@@ -247,7 +248,7 @@ fn screen_and_save_screens_affiliations_and_saves_a_draft_case() {
     assert!(ok("cases_list", json!({"filter": "zzzzqq"})).as_array().unwrap().is_empty());
 
     let file = ok("case_detail", json!({"id": case_id}));
-    assert_eq!(keys(&file), ["events", "retention", "risk", "state", "summary", "verify"]);
+    assert_eq!(keys(&file), ["events", "list_ages", "retention", "risk", "state", "summary", "verify"]);
     assert_eq!(file["summary"], *summary);
     assert_eq!(file["verify"]["ok"], true);
     let events = file["events"].as_array().unwrap();
@@ -711,4 +712,83 @@ fn feeds_are_added_and_removed_and_the_watch_list_exports_as_json() {
     let doc: Value = serde_json::from_str(&text).unwrap();
     assert!(text.contains("NSO Group"), "the seed's items are in the export");
     assert!(doc.is_object() || doc.is_array(), "{doc}");
+}
+
+/// A one-file HTTP server on 127.0.0.1 that answers every GET with `body` (no test leaves the
+/// machine). Returns the address of the file.
+fn serve(body: Vec<u8>) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            while reader.read_line(&mut line).map(|n| n > 0).unwrap_or(false) && line != "\r\n" {
+                line.clear();
+            }
+            let mut stream = stream;
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(&body));
+        }
+    });
+    format!("http://127.0.0.1:{port}/eu_fsf.xml")
+}
+
+/// Back online: a list's source is set, the update downloads and imports it, the saved case
+/// that the new list hits gets an alert (and an `alert` event), the delta shows what came in,
+/// and the case's PDF report is written. Its own app, so the shared one's lists stay put.
+#[test]
+fn an_update_alerts_a_saved_case_and_the_case_report_is_written() {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let report_path = dir.join("case.pdf");
+    let harness = start(Config {
+        data_dir: dir.join("data"),
+        pick: Picks { case_report: Some(vec![report_path.clone()]), ..Picks::default() },
+    });
+    let call = |cmd: &str, args: Value| invoke_on(&harness, cmd, args);
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while call("app_info", json!({})).unwrap()["ready"] != true {
+        assert!(Instant::now() < deadline, "the index was not built in time");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    call("user_set", json!({"name": "Ann Export", "role": "export manager"})).unwrap();
+    let saved = call(
+        "screen_and_save",
+        json!({"input": {"counterparty": {"name": "Tatyana Vladimirovna Zhuravleva", "schema": "person"}}}),
+    )
+    .unwrap();
+    let id = saved["case_id"].as_str().unwrap().to_string();
+    assert!(!saved["counterparty"]["hits"].as_array().unwrap().iter().any(|h| h["list"] == "eu-fsf"));
+
+    let url = serve(std::fs::read(core_fixture("tests/fixtures/eu-fsf/eu_fsf_sample.xml")).unwrap());
+    let source = call("update_source_set", json!({"list": "eu-fsf", "urls": [format!("eu_fsf.xml={url}")]})).unwrap();
+    assert_eq!(source["custom"], true);
+    let progress = record(&harness.handle, "update-progress");
+    let report = call("update_run", json!({"lists": ["eu-fsf"], "feeds": false})).unwrap();
+    assert_eq!(report["lists"][0]["outcome"], "updated", "{report}");
+    let phases: Vec<Value> = progress.try_iter().map(|p| p["phase"].clone()).collect();
+    assert!(phases.contains(&json!("download")) && phases.contains(&json!("rescreen")), "{phases:?}");
+
+    let alerts = call("alerts", json!({"all": false})).unwrap();
+    let alert = alerts.as_array().unwrap().iter().find(|a| a["case_id"] == id.as_str()).expect("the case is alerted");
+    assert_eq!((&alert["kind"], &alert["list"]), (&json!("new_hit"), &json!("eu-fsf")));
+    let case = call("case_detail", json!({"id": id})).unwrap();
+    assert_eq!(case["events"].as_array().unwrap().last().unwrap()["kind"], "alert");
+    assert!(case["list_ages"].as_array().unwrap().iter().any(|a| a["list"] == "eu-fsf"), "{}", case["list_ages"]);
+    let acked = call("alert_ack", json!({"id": alert["id"]})).unwrap();
+    assert_eq!(acked["acknowledged_by"], "Ann Export");
+    assert!(call("alerts", json!({"all": false})).unwrap().as_array().unwrap().iter().all(|a| a["id"] != alert["id"]));
+
+    let delta = call("list_delta", json!({"list": "eu-fsf"})).unwrap();
+    assert!(delta["from"].is_null(), "the first EU version");
+    assert!(delta["added"].as_array().unwrap().iter().any(|e| e["entry_id"] == "138679"), "{delta}");
+    let policy = call("update_policy", json!({})).unwrap();
+    assert_eq!(policy, json!({"online": true, "max_age_days": 7}));
+
+    let path = call("pick_files", json!({"kind": "case_report"})).unwrap()[0].clone();
+    let written = call("case_report", json!({"id": id, "path": path})).unwrap();
+    let pdf = std::fs::read(&report_path).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF file");
+    assert_eq!(written["bytes"].as_u64().unwrap() as usize, pdf.len());
 }
