@@ -445,12 +445,23 @@ export interface RiskRecord {
   profile: RiskProfile;
 }
 
+/** The age of one list a result or case used (src/update/staleness.rs ListAge). */
+export interface ListAge {
+  list: string;
+  version: string;
+  /** YYYY-MM-DD: the date the data speaks for. */
+  data_date: string;
+  age_days: number;
+  stale: boolean;
+}
+
 export interface CaseDetail {
   summary: CaseSummary;
   state: CaseState;
   retention: Retention;
   verify: VerifyReport;
   risk: RiskRecord | null;
+  list_ages: ListAge[];
   events: CaseEvent[];
 }
 
@@ -867,7 +878,7 @@ export interface RiskProfile {
 
 // RISK-TYPES-END
 
-export type PickKind = 'list' | 'batch' | 'export' | 'watch' | 'attachment' | 'case_export' | 'watch_export';
+export type PickKind = 'list' | 'batch' | 'export' | 'watch' | 'attachment' | 'case_export' | 'watch_export' | 'case_report';
 export type ExportFormat = 'csv' | 'xlsx';
 
 // ------------------------------------------------ watch-list (src/watch/model.rs, matching.rs)
@@ -1177,6 +1188,111 @@ export const caseSubmit = (id: string) => call<CaseDetail>('case_submit', { id }
 export const caseRescreen = (id: string) => call<Rescreened>('case_rescreen', { id });
 export const caseExport = (id: string, path: string) => call<CaseExported>('case_export', { id, path });
 export const riskCatalogue = () => call<RiskCatalogue>('risk_catalogue');
+/** Writes the case's A4 PDF report to a path from `pickFiles('case_report')`. */
+export const caseReport = (id: string, path: string) => call<CaseExported>('case_report', { id, path });
+
+// ------------------------------------------------------------ online update (src/update/*.rs)
+
+/** Progress of an update (`update-progress` events). */
+export type UpdateProgress =
+  | { phase: 'download'; list: string; file: string; received: number; total: number | null }
+  | { phase: 'import'; list: string }
+  | { phase: 'feeds' }
+  | { phase: 'index' }
+  | { phase: 'rescreen'; done: number; total: number };
+
+export type UpdateOutcome = 'updated' | 'unchanged' | 'failed';
+
+export interface DeltaSummary {
+  added: number;
+  removed: number;
+  changed: number;
+}
+
+export interface ListOutcome {
+  list: string;
+  urls: string[];
+  outcome: UpdateOutcome;
+  error: string | null;
+  previous: ListVersion | null;
+  current: ListVersion | null;
+  delta: DeltaSummary | null;
+}
+
+export type AlertKind = 'new_hit' | 'changed_entry' | 'changed_since_allow_listed';
+export type DeltaField = 'name' | 'aliases' | 'birth_dates' | 'programmes' | 'countries' | 'identifiers' | 'other';
+
+export interface FieldChange {
+  field: DeltaField;
+  before: string[];
+  after: string[];
+}
+
+/** An alert from monitoring (src/update/monitor.rs Alert, NewAlert flattened). */
+export interface Alert {
+  id: number;
+  case_id: string;
+  event_seq: number;
+  raised_at: string;
+  kind: AlertKind;
+  party: string;
+  party_key: string;
+  list: string;
+  entry_id: string;
+  name: string;
+  score: number;
+  entity_sha256: string;
+  changes: FieldChange[];
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+}
+
+export interface MonitorReport {
+  cases: number;
+  parties: number;
+  alerts: Alert[];
+  skipped: { case_id: string; reason: string }[];
+}
+
+export interface UpdateReport {
+  at: string;
+  lists: ListOutcome[];
+  feeds: FeedRefresh[];
+  monitor: MonitorReport | null;
+}
+
+export interface ListDelta {
+  list: string;
+  from: ListVersion | null;
+  to: ListVersion;
+  added: { entry_id: string; name: string }[];
+  removed: { entry_id: string; name: string }[];
+  changed: { entry_id: string; name: string; changes: FieldChange[] }[];
+}
+
+export interface ListSource {
+  list: string;
+  files: { file: string; url: string }[];
+  custom: boolean;
+}
+
+export interface StalenessPolicy {
+  online: boolean;
+  max_age_days: number;
+}
+
+/** Downloads the lists (all with a source, or `lists`) and with `feeds` the news feeds. */
+export const updateRun = (lists: string[], feeds: boolean) => call<UpdateReport>('update_run', { lists, feeds });
+export const listDelta = (list: string) => call<ListDelta>('list_delta', { list });
+export const alertsList = (all: boolean) => call<Alert[]>('alerts', { all });
+export const alertAck = (id: number) => call<Alert>('alert_ack', { id });
+export const updateSources = () => call<ListSource[]>('update_sources');
+/** `urls` as `NAME=URL` or `URL`, one per file; empty goes back to the official addresses. */
+export const updateSourceSet = (list: string, urls: string[]) => call<ListSource>('update_source_set', { list, urls });
+export const updatePolicy = () => call<StalenessPolicy>('update_policy');
+export const updatePolicySet = (days: number) => call<StalenessPolicy>('update_policy_set', { days });
+export const onUpdateProgress = (handler: (p: UpdateProgress) => void): Promise<UnlistenFn> =>
+  listen<UpdateProgress>('update-progress', (e) => handler(e.payload));
 
 export const watchList = (filter: WatchFilter) => call<WatchItem[]>('watch_list', { filter });
 

@@ -6,9 +6,11 @@
 
 import { prefs } from './prefs.svelte';
 import { riskEn, riskNl } from './i18n-risk';
+import { updateEn, updateNl } from './i18n-update';
 
 const en = {
   ...riskEn,
+  ...updateEn,
   'app.preparing': 'Preparing lists…',
   'app.ready': 'Lists ready',
   'app.failed': 'Lists not loaded',
@@ -379,6 +381,7 @@ export type Key = keyof typeof en;
 
 const nl: Record<Key, string> = {
   ...riskNl,
+  ...updateNl,
   'app.preparing': 'Lijsten voorbereiden…',
   'app.ready': 'Lijsten gereed',
   'app.failed': 'Lijsten niet geladen',
