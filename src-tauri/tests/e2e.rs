@@ -73,12 +73,14 @@ async fn journeys_in_the_real_window() {
     let statement = work.path().join("end-user-statement.pdf");
     std::fs::write(&statement, b"%PDF-1.7 end-user statement, signed 2026-11-20").expect("write the statement");
     let bundle = work.path().join("case-bundle.json");
+    let report = work.path().join("case-report.pdf");
     {
         let pick = format!("{};{}", csv.display(), export.display());
         let picks = [
             ("KLARING_PICK_WATCH", hostile.as_path()),
             ("KLARING_PICK_ATTACHMENT", statement.as_path()),
             ("KLARING_PICK_CASE_EXPORT", bundle.as_path()),
+            ("KLARING_PICK_CASE_REPORT", report.as_path()),
         ];
         let driver = Driver::start(&xvfb, data.path(), &pick, &picks);
         let (c, startup) = open_session(&driver).await;
@@ -86,7 +88,7 @@ async fn journeys_in_the_real_window() {
         prepare(&c).await;
         run_a_batch_and_export_it(&c, &shots, &export).await;
         find_the_saved_case(&c).await;
-        work_the_case_to_submission(&c, &shots, &bundle).await;
+        work_the_case_to_submission(&c, &shots, &bundle, &report).await;
         import_a_hostile_feed_and_nothing_runs(&c, &shots).await;
         c.close().await.expect("close session 2");
     }
@@ -250,8 +252,8 @@ async fn answer_the_first_start_dialog(c: &Client) {
 
 /// (f) The case file: dispose of a hit with its deciding fact, assess the transaction's risk,
 /// decide, see that the decider cannot approve, hand over to a second person who approves,
-/// attach the end-user statement, submit (the case freezes) and export the bundle.
-async fn work_the_case_to_submission(c: &Client, shots: &Path, bundle: &Path) {
+/// attach the end-user statement, submit (the case freezes), export the bundle and the PDF report.
+async fn work_the_case_to_submission(c: &Client, shots: &Path, bundle: &Path, report: &Path) {
     let first = c.find(Locator::Css("#case-hits li.hit")).await.unwrap();
     let entry = first.attr("data-entry").await.unwrap().expect("a hit has its entry id");
     click(c, "#case-hits li.hit button.dispose").await;
@@ -343,6 +345,10 @@ async fn work_the_case_to_submission(c: &Client, shots: &Path, bundle: &Path) {
             "submitted"
         ]
     );
+    click(c, "#case-report").await;
+    wait_text(c, "#case-notice", "case-report.pdf", SLOW).await;
+    let pdf = std::fs::read(report).expect("the report was written");
+    assert!(pdf.starts_with(b"%PDF-") && pdf.len() > 10_000, "an A4 report of {} bytes", pdf.len());
     c.execute("document.getElementById('case-hits').scrollIntoView()", vec![]).await.unwrap();
     screenshot(c, &shots.join("cases.png")).await;
 }
