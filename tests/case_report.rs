@@ -154,6 +154,10 @@ fn an_auditor_reads_the_whole_case_file_from_the_pdf() {
     // The transaction as entered.
     has("Core switch with MACsec");
     has("12");
+    // The news that put the counterparty on the watch-list, as the case recorded it.
+    has("Watch-list findings");
+    has("Andes Lawful Solutions sold interception kit to repressive");
+    has("not judged (counts in the risk");
     has("Upgrade of the company's internal network");
     has("5A002.a");
     // Lists with their SHA-256, matcher and threshold.

@@ -122,6 +122,31 @@ pub struct HitView {
     pub explanation: String,
     /// The latest disposition of this hit; `None` while it is not disposed of.
     pub disposition: Option<DispositionView>,
+    /// An earlier case's "false positive" for this party and entry, as the screening found it.
+    pub allow_listed: Option<crate::matching::PriorJudgement>,
+}
+
+/// A watch-list item that matched a party when the case was opened, with this case's latest
+/// judgement of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WatchView {
+    pub party: Name,
+    pub role: String,
+    pub item_id: String,
+    pub title: String,
+    pub date: Option<String>,
+    pub publisher: String,
+    pub url: Option<String>,
+    pub mark: Option<WatchMarkView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WatchMarkView {
+    pub seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub relevance: String,
+    pub reason: String,
 }
 
 /// One party at the latest screening, with its hits.
@@ -205,6 +230,7 @@ pub struct ReportView {
     pub lists: Vec<Value>,
     pub matchers: Vec<MatcherUsed>,
     pub screened: Vec<ScreenedParty>,
+    pub watch: Vec<WatchView>,
     pub decision: Option<DecisionView>,
     pub approval: ApprovalView,
     pub attachments: Vec<AttachmentView>,
@@ -291,6 +317,7 @@ pub fn view(store: &Store, case_id: &str) -> Result<ReportView, ReportError> {
                         verdict: words(d.verdict),
                         fact: d.fact.clone(),
                     }),
+                    allow_listed: hit.allow_listed.clone(),
                 })
                 .collect(),
         })
@@ -362,6 +389,26 @@ pub fn view(store: &Store, case_id: &str) -> Result<ReportView, ReportError> {
         lists,
         matchers,
         screened,
+        watch: state
+            .watch
+            .iter()
+            .map(|f| WatchView {
+                party: Name::new(&f.party),
+                role: f.role.replace('_', " "),
+                item_id: f.item_id.clone(),
+                title: f.title.clone(),
+                date: f.date.clone(),
+                publisher: f.publisher.clone(),
+                url: f.url.clone(),
+                mark: state.watch_mark_of(f).map(|m| WatchMarkView {
+                    seq: m.seq,
+                    at: at(m.seq),
+                    actor: m.actor.clone(),
+                    relevance: m.relevance.as_str().replace('-', " "),
+                    reason: m.reason.clone(),
+                }),
+            })
+            .collect(),
         decision: state.decision.as_ref().map(|d| DecisionView {
             seq: d.seq,
             at: d.at.clone(),
