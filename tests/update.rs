@@ -211,7 +211,11 @@ fn an_update_brings_the_delta_and_alerts_the_cases_it_concerns() {
     assert_eq!(payload(&last)["raised"].as_array().unwrap().len(), 2);
     assert_eq!(events::state(&store, &noordzee).unwrap().parties[0].hits[0].entry_id, "900301");
     assert_eq!(store.case_summary(&noordzee).unwrap().unwrap().alerts, 2);
-    assert_eq!(events_of(&store, &shipping).len(), 3, "a delisted hit raises nothing (opened, screened, watch_screened)");
+    assert_eq!(
+        events_of(&store, &shipping).len(),
+        3,
+        "a delisted hit raises nothing (opened, screened, watch_screened)"
+    );
     assert_eq!(events_of(&store, &innocent).len(), 3);
 
     // The same file again: unchanged, no version, no screening, no second alert.

@@ -587,6 +587,7 @@ mod tests {
             lists: vec![],
             matchers: vec![],
             screened: vec![],
+            watch: vec![],
             decision: None,
             approval: ApprovalView { required: None, given: None },
             attachments: vec![],
