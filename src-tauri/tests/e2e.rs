@@ -265,8 +265,11 @@ async fn work_the_case_to_submission(c: &Client, shots: &Path, bundle: &Path, re
         .await
         .unwrap();
     click(c, "#case-hits .save-disposition").await;
-    let disposed = wait_text(c, &format!("#case-hits li.hit[data-entry='{entry}']"), "True match", QUICK).await;
-    assert!(disposed.contains("born 1961"), "the fact is shown with the verdict: {disposed}");
+    // The verdict badge (not the form's radio label, which also reads "True match").
+    let hit = format!("#case-hits li.hit[data-entry='{entry}']");
+    wait_text(c, &format!("{hit} [data-verdict='true_match']"), "True match", QUICK).await;
+    let disposed = wait_text(c, &format!("{hit} .fact"), "born 1961", QUICK).await;
+    assert!(disposed.contains("Ann Export"), "the fact is shown with who decided it: {disposed}");
 
     // The transaction: firewalls for Russia, assessed with the confirmed listing.
     click(c, "#risk-goods-add").await;
