@@ -13,6 +13,8 @@ export const app = $state({
   loadError: null as string | null,
   /** Bumped when a screening is saved, so the Cases view reloads. */
   casesVersion: 0,
+  /** Bumped when feeds were refreshed elsewhere (the Lists view's update), so Watch reloads. */
+  watchVersion: 0,
   /** A case to open in the Cases view (set by "Open the case" after a screening is saved). */
   showCase: null as string | null,
   /** Who is at the keyboard (the case files' actor); null until the first-start dialog. */
