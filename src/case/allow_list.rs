@@ -145,18 +145,32 @@ impl AllowList {
             }
         }
     }
+
+    /// [`status`](Self::status), reading the entry's fingerprint only for a pair on the list:
+    /// the screening paths would otherwise read every hit's entry from the store.
+    pub fn status_lazy<E>(
+        &self,
+        party_key: &str,
+        list: &str,
+        entry_id: &str,
+        fingerprint: impl FnOnce() -> Result<Option<String>, E>,
+    ) -> Result<AllowStatus, E> {
+        let key = (party_key.to_string(), list.to_string(), entry_id.to_string());
+        if !self.entries.contains_key(&key) {
+            return Ok(AllowStatus::Alert);
+        }
+        Ok(self.status(party_key, list, entry_id, fingerprint()?.as_deref()))
+    }
 }
 
 /// For the screening paths: marks the hits of a result made against the current lists (the
 /// entry's fingerprint is taken from the list's current version).
 pub fn apply(store: &Store, allow: &AllowList, result: &mut ScreenResult) -> Result<(), StoreError> {
-    if allow.is_empty() {
-        return Ok(());
-    }
     let key = party_key(&result.query.name, result.query.schema);
     for hit in &mut result.hits {
-        let fingerprint = store.entity(&hit.list, &hit.entry_id)?.map(|e| super::events::entity_fingerprint(&e));
-        hit.allow_listed = allow.status(&key, &hit.list, &hit.entry_id, fingerprint.as_deref()).prior();
+        let fingerprint =
+            || store.entity(&hit.list, &hit.entry_id).map(|e| e.map(|e| super::events::entity_fingerprint(&e)));
+        hit.allow_listed = allow.status_lazy(&key, &hit.list, &hit.entry_id, fingerprint)?.prior();
     }
     Ok(())
 }

@@ -114,8 +114,9 @@ pub fn rescreen(store: &mut Store, case_id: &str, now: chrono::DateTime<chrono::
     for ((name, then_result), (_, now_result)) in pairs {
         let key = party_key(&name, now_result.query.schema);
         let status = |hit: &Hit| -> Result<AllowStatus, CaseError> {
-            let fingerprint = store.entity(&hit.list, &hit.entry_id)?.map(|e| entity_fingerprint(&e));
-            Ok(allow.status(&key, &hit.list, &hit.entry_id, fingerprint.as_deref()))
+            allow.status_lazy(&key, &hit.list, &hit.entry_id, || {
+                Ok(store.entity(&hit.list, &hit.entry_id)?.map(|e| entity_fingerprint(&e)))
+            })
         };
         let mut changes = Vec::new();
         let mut now_hits = Vec::new();
