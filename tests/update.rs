@@ -390,7 +390,7 @@ fn lists_are_stale_after_the_policy_age_once_updates_are_online() {
 
     // Offline, the generous offline policy (30 days) applies.
     assert_eq!(staleness::policy(&store).unwrap(), staleness::Policy { online: false, max_age_days: 30 });
-    let ages = staleness::case_ages(&store, &case_id, day("2024-06-11")).unwrap();
+    let ages = staleness::case_ages(&store, &events::state(&store, &case_id).unwrap(), day("2024-06-11")).unwrap();
     assert_eq!(
         (ages[0].list.as_str(), ages[0].data_date.as_str(), ages[0].age_days, ages[0].stale),
         ("eu-fsf", "2024-06-01", 10, false)
@@ -399,10 +399,16 @@ fn lists_are_stale_after_the_policy_age_once_updates_are_online() {
     // With online updates, 7 days unless the user sets another age.
     staleness::set_online(&mut store, true).unwrap();
     assert_eq!(staleness::policy(&store).unwrap().max_age_days, staleness::DEFAULT_POLICY_DAYS);
-    assert!(staleness::case_ages(&store, &case_id, day("2024-06-11")).unwrap()[0].stale);
-    assert!(!staleness::case_ages(&store, &case_id, day("2024-06-08")).unwrap()[0].stale);
+    assert!(
+        staleness::case_ages(&store, &events::state(&store, &case_id).unwrap(), day("2024-06-11")).unwrap()[0].stale
+    );
+    assert!(
+        !staleness::case_ages(&store, &events::state(&store, &case_id).unwrap(), day("2024-06-08")).unwrap()[0].stale
+    );
     staleness::set_max_age(&mut store, 14).unwrap();
-    assert!(!staleness::case_ages(&store, &case_id, day("2024-06-11")).unwrap()[0].stale);
+    assert!(
+        !staleness::case_ages(&store, &events::state(&store, &case_id).unwrap(), day("2024-06-11")).unwrap()[0].stale
+    );
     assert!(staleness::set_max_age(&mut store, 0).is_err());
 
     // A fresh screening result is aged the same way.

@@ -33,6 +33,11 @@ pub struct CaseDetail {
     /// The hash chain checked now, against the stored head.
     pub verify: VerifyReport,
     pub risk: Option<RiskRecord>,
+    /// Why the latest decision needs a second person's approval (the core's rule, so the app
+    /// says in advance what submitting will require).
+    pub approval_required: Option<String>,
+    /// Hits of the latest screening that still need a disposition before proceeding.
+    pub undisposed: Vec<String>,
     /// The age of each list the latest screening used, stale under the policy in force.
     pub list_ages: Vec<ListAge>,
     pub events: Vec<CaseEvent>,
@@ -55,10 +60,20 @@ pub fn detail(store: &Store, case_id: &str, today: chrono::NaiveDate) -> Result<
             profile: p["profile"].clone(),
         }
     });
-    let list_ages = staleness::case_ages(store, case_id, today).map_err(|e| match e {
+    let list_ages = staleness::case_ages(store, &state, today).map_err(|e| match e {
         UpdateError::Store(e) => CaseError::Store(e),
         UpdateError::Case(e) => e,
         other => CaseError::Payload { case_id: case_id.to_string(), seq: 0, reason: other.to_string() },
     })?;
-    Ok(CaseDetail { summary: file.summary, state, retention, verify, risk, list_ages, events: file.events })
+    Ok(CaseDetail {
+        summary: file.summary,
+        approval_required: state.approval_required(),
+        undisposed: state.undisposed(),
+        state,
+        retention,
+        verify,
+        risk,
+        list_ages,
+        events: file.events,
+    })
 }

@@ -235,7 +235,6 @@ pub struct CaseState {
     pub risk_tier: Option<Tier>,
     pub submitted: Option<i64>,
     pub submitted_retention_years: Option<u32>,
-    pub last_decision_at: Option<String>,
     pub attachments: Vec<AttachmentRecord>,
     pub watch: Vec<WatchFinding>,
     pub watch_marks: Vec<WatchMarkRecord>,
@@ -269,7 +268,6 @@ impl CaseState {
                     entity_sha256: p.get("entity_sha256").and_then(Value::as_str).map(str::to_string),
                 }),
                 "decision" => {
-                    state.last_decision_at = Some(e.at.clone());
                     state.decision = Some(DecisionRecord {
                         seq: e.seq,
                         at: e.at.clone(),

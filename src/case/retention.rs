@@ -46,8 +46,8 @@ pub fn end_of_year_plus(from: &str, years: u32) -> NaiveDate {
 
 pub fn retention(state: &CaseState, configured: u32) -> Retention {
     let years = configured.max(state.submitted_retention_years.unwrap_or(0)).max(MIN_YEARS);
-    let (from, at, event) = match &state.last_decision_at {
-        Some(at) => ("decision", at.as_str(), "last decision"),
+    let (from, at, event) = match &state.decision {
+        Some(decision) => ("decision", decision.at.as_str(), "last decision"),
         None => ("created", state.created_at.as_str(), "creation"),
     };
     Retention {

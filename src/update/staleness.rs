@@ -89,8 +89,11 @@ pub fn ages(store: &Store, lists: &[ListUsed], today: chrono::NaiveDate) -> Resu
 }
 
 /// The age of every list a case's latest screening used (its counterparty's result cites them).
-pub fn case_ages(store: &Store, case_id: &str, today: chrono::NaiveDate) -> Result<Vec<ListAge>, UpdateError> {
-    let state = crate::case::events::state(store, case_id)?;
+pub fn case_ages(
+    store: &Store,
+    state: &crate::case::events::CaseState,
+    today: chrono::NaiveDate,
+) -> Result<Vec<ListAge>, UpdateError> {
     let lists: Vec<ListUsed> = state
         .parties
         .first()

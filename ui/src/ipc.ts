@@ -406,7 +406,6 @@ export interface CaseState {
   risk_tier: Tier | null;
   submitted: number | null;
   submitted_retention_years: number | null;
-  last_decision_at: string | null;
   attachments: AttachmentRecord[];
   watch: WatchFinding[];
   watch_marks: WatchMarkRecord[];
@@ -461,6 +460,10 @@ export interface CaseDetail {
   retention: Retention;
   verify: VerifyReport;
   risk: RiskRecord | null;
+  /** Why the latest decision needs a second person's approval; null when it does not. */
+  approval_required: string | null;
+  /** Hits still to be disposed of before proceeding, as "party: list entry". */
+  undisposed: string[];
   list_ages: ListAge[];
   events: CaseEvent[];
 }
