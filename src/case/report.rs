@@ -25,7 +25,7 @@
 //! not plain ASCII is also printed in the Latin form the matcher compared
 //! ([`crate::matching::normalize`]).
 
-use super::events::{CaseError, CaseState};
+use super::events::{CaseError, CaseState, WatchFinding};
 use super::retention::{self, Retention};
 use super::verify::{self, Head, VerifyReport};
 use super::{CaseEvent, CaseStatus};
@@ -130,13 +130,10 @@ pub struct HitView {
 /// judgement of it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WatchView {
-    pub party: Name,
-    pub role: String,
-    pub item_id: String,
-    pub title: String,
-    pub date: Option<String>,
-    pub publisher: String,
-    pub url: Option<String>,
+    #[serde(flatten)]
+    pub finding: WatchFinding,
+    /// The party's name with its Latin form, as the other sections print names.
+    pub party_name: Name,
     pub mark: Option<WatchMarkView>,
 }
 
@@ -393,13 +390,8 @@ pub fn view(store: &Store, case_id: &str) -> Result<ReportView, ReportError> {
             .watch
             .iter()
             .map(|f| WatchView {
-                party: Name::new(&f.party),
-                role: f.role.replace('_', " "),
-                item_id: f.item_id.clone(),
-                title: f.title.clone(),
-                date: f.date.clone(),
-                publisher: f.publisher.clone(),
-                url: f.url.clone(),
+                finding: f.clone(),
+                party_name: Name::new(&f.party),
                 mark: state.watch_mark_of(f).map(|m| WatchMarkView {
                     seq: m.seq,
                     at: at(m.seq),
