@@ -99,8 +99,9 @@ impl AppState {
             Ok(store) => store,
             Err(err) => {
                 let message = format!("opening the data directory {}: {err}", dir.display());
-                self.store.fail(&message);
+                // The index first: once the store answers with the failure, so does everything.
                 self.screener.fail(&message);
+                self.store.fail(&message);
                 return;
             }
         };
