@@ -248,7 +248,10 @@ fn screen_and_save_screens_affiliations_and_saves_a_draft_case() {
     assert!(ok("cases_list", json!({"filter": "zzzzqq"})).as_array().unwrap().is_empty());
 
     let file = ok("case_detail", json!({"id": case_id}));
-    assert_eq!(keys(&file), ["events", "list_ages", "retention", "risk", "state", "summary", "verify"]);
+    assert_eq!(
+        keys(&file),
+        ["approval_required", "events", "list_ages", "retention", "risk", "state", "summary", "undisposed", "verify"]
+    );
     assert_eq!(file["summary"], *summary);
     assert_eq!(file["verify"]["ok"], true);
     let events = file["events"].as_array().unwrap();
