@@ -89,11 +89,7 @@ fn row(outcome: &Outcome) -> Vec<Cell> {
                 .hits
                 .iter()
                 .map(|h| {
-                    let matched = if h.matched_name == h.name {
-                        String::new()
-                    } else {
-                        format!(", matched {:?}", h.matched_name)
-                    };
+                    let matched = h.matched_note().map(|n| format!(", {n}")).unwrap_or_default();
                     let allowed = match &h.allow_listed {
                         Some(p) if p.changed => format!(" (changed since judged a false positive in {})", p.case_id),
                         Some(p) => format!(" (not an alert: false positive in {}: {})", p.case_id, p.fact),

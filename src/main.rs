@@ -273,8 +273,8 @@ fn print_result(result: &ScreenResult, json: bool) -> Result<()> {
     }
     for hit in &result.hits {
         writeln!(out, "{:.3}  {:<9} {:<24} {}", hit.score, hit.list, hit.entry_id, hit.name)?;
-        if hit.matched_name != hit.name {
-            writeln!(out, "       matched: {}", hit.matched_name)?;
+        if let Some(note) = hit.matched_note() {
+            writeln!(out, "       {note}")?;
         }
         writeln!(out, "       {}", hit.explanation.summary)?;
         if let Some(prior) = &hit.allow_listed {

@@ -261,3 +261,46 @@ fn the_cli_assesses_a_case_from_a_transaction_file_and_records_watch_judgements(
     let (ok, _, err) = klaring(&["case", "assess", &id, "--input", tx.to_str().unwrap()]);
     assert!(!ok && err.contains("no goods"), "{err}");
 }
+
+#[test]
+fn a_prospect_ofac_names_as_a_sanctioned_tankers_owner_is_linked_not_listed_and_weighs_as_eu_07() {
+    // The bundled OFAC SDN list holds the tanker ST. VITAMIN (entry 27200) with its owner,
+    // Beratex Group Limited, which has no entry of its own.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = klaring::app::open(dir.path()).unwrap();
+    profile::save(&mut store, &profile::UserProfile::new("Ann Export", "export manager").unwrap()).unwrap();
+    let saved = open(&mut store, "Beratex Group Ltd", Schema::Organization, vec![]);
+    let hit = saved.screening.counterparty.hits.iter().find(|h| h.entry_id == "27200").expect("found via the link");
+    assert_eq!((hit.list.as_str(), hit.name.as_str()), ("ofac-sdn", "ST. VITAMIN"));
+    assert_eq!(hit.link.as_ref().map(|l| l.relation.as_str()), Some("owner"));
+    assert_eq!(hit.matched_note().unwrap(), "names \"Beratex Group Limited\" in its links (owner)");
+
+    // Before anyone confirms it, the link weighs nothing: a possible match is not a fact.
+    let (risk, _) =
+        assessment::assess(&mut store, &saved.case_id, at("2026-03-04T10:05:00Z"), &firewalls_to("AE")).unwrap();
+    assert!(risk.list_links.is_empty());
+
+    events::dispose(
+        &mut store,
+        &saved.case_id,
+        at("2026-03-04T10:10:00Z"),
+        None,
+        "ofac-sdn",
+        "27200",
+        Verdict::TrueMatch,
+        "Our prospect's registry extract (Marshall Islands) shows it owns the tanker ST. VITAMIN.",
+    )
+    .unwrap();
+    let (risk, event) =
+        assessment::assess(&mut store, &saved.case_id, at("2026-03-04T10:15:00Z"), &firewalls_to("AE")).unwrap();
+    let payload: serde_json::Value = serde_json::from_str(event.payload.get()).unwrap();
+    assert!(payload["input"]["counterparty"].get("listed_on").is_none(), "owning a listed tanker is not being listed");
+    assert_eq!(payload["input"]["counterparty"]["list_links"][0]["entry_name"], "ST. VITAMIN");
+    assert_eq!(
+        risk.list_links[0].path,
+        "Beratex Group Ltd: ofac-sdn entry 27200 (ST. VITAMIN) names it in its links: owner \"Beratex Group Limited\""
+    );
+    let eu07 = risk.questionnaire.iter().find(|f| f.id == "EU-07").unwrap();
+    assert_eq!(eu07.counted, 2.0, "{eu07:?}");
+    assert!(!risk.prohibited);
+}

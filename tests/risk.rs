@@ -422,6 +422,66 @@ fn a_un_listed_end_user_is_prohibited_and_annex_i_items_to_russia_are_banned() {
     assert!(p.requirements[0].basis.contains("833/2014 Art. 2"), "{}", p.requirements[0].basis);
 }
 
+// The lists' own links: an entry that names the party (OFAC "Linked To:", a vessel's owner,
+// FollowTheMoney ownership), confirmed by the reviewer.
+
+#[test]
+fn a_counterparty_an_ofac_entry_names_as_linked_is_a_red_flag_with_the_entry_shown() {
+    let mut input = case_1();
+    input["counterparty"]["list_links"] = json!([{
+        "list": "ofac-sdn", "entry_id": "27018", "entry_name": "DEMIR, Ismail",
+        "relation": "linked_to", "named_as": "PRESIDENCY OF DEFENSE INDUSTRIES"
+    }]);
+    let p = profile(input);
+    assert!(!p.prohibited);
+    assert_eq!(summary(&p), "I=2 × (U=1 + D=2 + R=2) = 10 → elevated", "EU-07 answered yes by the list");
+    let eu07 = p.questionnaire.iter().find(|f| f.id == "EU-07").unwrap();
+    assert!(eu07.note.contains("ofac-sdn entry 27018 (DEMIR, Ismail)"), "{eu07:?}");
+    assert_eq!(
+        p.list_links[0].path,
+        "Lion City Grid Services Pte Ltd: ofac-sdn entry 27018 (DEMIR, Ismail) names it in its links: linked_to \"PRESIDENCY OF DEFENSE INDUSTRIES\""
+    );
+    assert!(floors(&p).is_empty(), "an OFAC link is a red flag, not a listed related party under EU law");
+}
+
+#[test]
+fn an_eu_entry_that_names_the_counterparty_makes_it_at_least_elevated_and_an_owner_with_unknown_share() {
+    let mut input = case_1();
+    input["counterparty"]["list_links"] = json!([{
+        "list": "eu-fsf", "entry_id": "EU.27.28", "entry_name": "Listed Holding", "relation": "owner of",
+        "named_as": "Lion City Grid Services"
+    }]);
+    let p = profile(input);
+    assert_eq!(floors(&p), ["listed-affiliate"]);
+    assert!(p.tier >= Tier::Elevated);
+    let eu = p.ownership.iter().find(|c| c.jurisdiction == "EU").unwrap();
+    assert!(eu.share_unknown && !eu.owned, "{eu:?}");
+    assert!(eu.calculation.contains("Listed Holding share unknown (eu-fsf)"), "{}", eu.calculation);
+    assert!(!p.prohibited, "ownership is not established until the share is known");
+}
+
+#[test]
+fn a_list_link_on_an_owner_counts_for_the_owner_with_its_path() {
+    let mut input = case_1();
+    input["affiliations"] = json!([{"name": "Beratex Group Limited", "relation": "owned_by", "percent": 20,
+        "list_links": [{"list": "ofac-sdn", "entry_id": "27200", "entry_name": "ST. VITAMIN", "relation": "owner",
+            "named_as": "Beratex Group Limited"}]}]);
+    let p = profile(input);
+    assert_eq!(p.factors.red_flags.value, 2.0);
+    assert!(p.list_links[0]
+        .path
+        .starts_with("owned 20 % by Beratex Group Limited: ofac-sdn entry 27200 (ST. VITAMIN)"));
+}
+
+#[test]
+fn a_list_link_to_an_unknown_list_is_refused() {
+    let mut input = case_1();
+    input["counterparty"]["list_links"] =
+        json!([{"list": "xx-list", "entry_id": "1", "entry_name": "X", "relation": "linked_to", "named_as": "Y"}]);
+    let input: AssessInput = serde_json::from_value(input).unwrap();
+    assert!(matches!(assess(&input), Err(AssessError::UnknownList { .. })));
+}
+
 #[test]
 fn a_military_end_user_in_an_embargoed_country_must_be_notified() {
     let p = profile(json!({

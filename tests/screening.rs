@@ -158,3 +158,36 @@ fn an_absurd_query_is_refused_not_screened() {
     assert_eq!(err.to_string(), "the name has 5000 characters; names longer than 1000 are refused");
     assert!(screener().screen(None, &person(" -- "), DEFAULT_THRESHOLD).is_err());
 }
+
+#[test]
+fn a_party_only_named_in_a_listed_entrys_links_is_found_through_that_entry() {
+    // OFAC lists four officials of Turkey's defence procurement agency "Linked To: PRESIDENCY OF
+    // DEFENSE INDUSTRIES"; screening the agency shows each of them, marked as a link.
+    let hits = alerts(&organization("Presidency of Defense Industries"));
+    let linked: Vec<(&str, &str)> = hits
+        .iter()
+        .filter(|h| h.link.as_ref().is_some_and(|l| l.relation == "linked_to"))
+        .map(|h| (h.entry_id.as_str(), h.name.as_str()))
+        .collect();
+    assert_eq!(
+        linked,
+        [
+            ("27018", "DEMIR, Ismail"),
+            ("30685", "YIGIT, Faruk"),
+            ("30686", "GENCOGLU, Serhat"),
+            ("30687", "DENIZ, Mustafa Alper")
+        ]
+    );
+    assert!(
+        hits.iter().any(|h| h.list == "ofac-cons" && h.link.is_none()),
+        "and its own entry on the consolidated list"
+    );
+}
+
+#[test]
+fn a_link_the_list_resolves_to_an_entry_hits_that_entry_only() {
+    // Three tankers name their owner "NITC", the alias of NATIONAL IRANIAN TANKER COMPANY.
+    let hits = alerts(&organization("NITC"));
+    assert!(hits.iter().all(|h| h.link.is_none()), "{hits:#?}");
+    assert_eq!(alerted(&organization("NITC"), "ofac-sdn", "15117").score, 1.0);
+}

@@ -337,10 +337,12 @@ fn a_broken_download_fails_alone_says_why_and_the_previous_version_stays_current
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
-#[test]
-fn a_list_of_several_files_is_unchanged_when_every_file_is_and_its_delta_names_the_changed_alias() {
-    let names = ["cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv"];
-    let files: Vec<SourceFile> = names
+const OFAC_CONS: [&str; 4] = ["cons_prim.csv", "cons_add.csv", "cons_alt.csv", "cons_comments.csv"];
+
+/// A store with the bundled OFAC consolidated list (files in `OFAC_CONS` order) and a server on
+/// 127.0.0.1 that serves the same files as its source, until the test changes one.
+fn ofac_cons_served() -> (Store, Server, Vec<SourceFile>, klaring::model::ListVersion) {
+    let files: Vec<SourceFile> = OFAC_CONS
         .iter()
         .map(|n| SourceFile {
             name: format!("bundled:ofac-cons/{n}"),
@@ -353,15 +355,20 @@ fn a_list_of_several_files_is_unchanged_when_every_file_is_and_its_delta_names_t
         .unwrap();
     let routes: Vec<(String, Reply)> = files
         .iter()
-        .zip(names)
+        .zip(OFAC_CONS)
         .map(|(f, n)| (format!("/{}", n.to_uppercase()), Reply::Body(f.bytes.clone())))
         .collect();
     let server = Server::start(&routes.iter().map(|(p, r)| (p.as_str(), r.clone())).collect::<Vec<_>>());
     // OFAC's service names its files in capitals; the file names come from the URLs.
     let urls: Vec<String> =
-        names.iter().map(|n| format!("{n}={}", server.url(&format!("/{}", n.to_uppercase())))).collect();
+        OFAC_CONS.iter().map(|n| format!("{n}={}", server.url(&format!("/{}", n.to_uppercase())))).collect();
     sources::set(&mut store, "ofac-cons", &urls).unwrap();
+    (store, server, files, bundled)
+}
 
+#[test]
+fn a_list_of_several_files_is_unchanged_when_every_file_is_and_its_delta_names_the_changed_alias() {
+    let (mut store, server, files, bundled) = ofac_cons_served();
     let (same, _) = run(&mut store, &options(&["ofac-cons"]), "2026-01-05T08:00:00Z");
     assert_eq!(same.lists[0].outcome, Outcome::Unchanged, "{:?}", same.lists[0].error);
     assert_eq!(store.versions_of("ofac-cons").unwrap().len(), 1);
@@ -378,6 +385,37 @@ fn a_list_of_several_files_is_unchanged_when_every_file_is_and_its_delta_names_t
     let entry = &delta.changed[0];
     assert_eq!((entry.entry_id.as_str(), entry.changes[0].field), ("9639", Field::Aliases));
     assert!(entry.changes[0].after.contains(&"HANIYEH, Ismail".to_string()), "{entry:?}");
+}
+
+#[test]
+fn an_entry_that_comes_to_name_a_saved_counterparty_in_its_links_alerts_its_case() {
+    let (mut store, server, files, _) = ofac_cons_served();
+    profile::save(&mut store, &profile::UserProfile::new("Ann Analyst", "export manager").unwrap()).unwrap();
+    let case_id = save(
+        &mut store,
+        "2026-01-05T08:00:00Z",
+        ScreeningInput { counterparty: org("Noordzee Optics BV"), affiliations: vec![] },
+    );
+    assert!(events::state(&store, &case_id).unwrap().parties[0].hits.is_empty());
+
+    // OFAC adds a link to the entry of OJSC ORENBURGNEFT; Noordzee Optics has no entry itself.
+    let prim = String::from_utf8(files[0].bytes.clone()).unwrap();
+    let entry =
+        "18267,\"OJSC ORENBURGNEFT\",-0- ,\"UKRAINE-EO13662] [RUSSIA-EO14024\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,\"";
+    assert!(prim.contains(entry));
+    let linked = prim.replace(entry, &format!("{entry}Linked To: NOORDZEE OPTICS B.V.; "));
+    server.set("/CONS_PRIM.CSV", Reply::Body(linked.into_bytes()));
+    let (report, _) = run(&mut store, &options(&["ofac-cons"]), "2026-01-06T08:00:00Z");
+    assert_eq!(report.lists[0].outcome, Outcome::Updated, "{:?}", report.lists[0].error);
+
+    let monitor = report.monitor.expect("the list changed");
+    assert_eq!(monitor.alerts.len(), 1, "{:?}", monitor.alerts);
+    let alert = &monitor.alerts[0].alert;
+    assert_eq!((alert.kind, alert.entry_id.as_str()), (AlertKind::NewHit, "18267"));
+    let state = events::state(&store, &case_id).unwrap();
+    let hit = &state.parties[0].hits[0];
+    assert_eq!(hit.link.as_ref().map(|l| l.relation.as_str()), Some("linked_to"));
+    assert_eq!(hit.matched_note().unwrap(), "names \"NOORDZEE OPTICS B.V.\" in its links (linked_to)");
 }
 
 #[test]

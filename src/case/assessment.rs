@@ -9,6 +9,8 @@
 //! - a party is "listed on" a list when the case's latest disposition of one of its hits on
 //!   that list is `true_match` (a possible match is not a confirmed listing; it is the
 //!   `cannot_exclude` disposition and the four-eyes rule that deal with it);
+//! - a hit on a name an entry gives in its links, disposed of as `true_match`, is not a listing
+//!   of the party but a list link (`risk::list_links`): the list ties it to a listed party;
 //! - the counterparty's watch-list hits are the case's `watch_screened` findings for it that
 //!   are not marked "not relevant" in this case: an unjudged match counts, because not
 //!   looking must not lower the risk;
@@ -17,10 +19,11 @@
 //! The event stores the transaction as given, the whole `AssessInput` and the profile, so
 //! anyone can re-run the model on exactly that input and compare.
 
-use super::events::{append, state, CaseError, CaseState, Party, Verdict};
+use super::events::{append, state, CaseError, CaseState, HitRef, Party, Verdict};
 use super::{CaseEvent, EventKind};
 use crate::affiliations;
 use crate::risk::goods::GoodsItem;
+use crate::risk::list_links::ListLink;
 use crate::risk::ownership::{self, Relation};
 use crate::risk::red_flags::FlagAnswer;
 use crate::risk::{self, AssessInput, Awareness, Counterparty, RiskProfile, StateLink, WatchList};
@@ -91,7 +94,10 @@ pub fn input(state: &CaseState, transaction: &Transaction) -> Result<AssessInput
     counterparty.state_link = facts.state_link;
     counterparty.reseller = facts.reseller;
     counterparty.country = facts.country.clone().or_else(|| opened.counterparty.country.clone());
-    counterparty.listed_on = state.parties.first().map(|p| listed_on(state, p)).unwrap_or_default();
+    if let Some(party) = state.parties.first() {
+        counterparty.listed_on = listed_on(state, party);
+        counterparty.list_links = list_links(state, party);
+    }
     counterparty.watch_list = WatchList::Items(watch_items(state, &opened.counterparty.name));
 
     let affiliations = opened
@@ -104,7 +110,10 @@ pub fn input(state: &CaseState, transaction: &Transaction) -> Result<AssessInput
             out.country = a.country.clone();
             out.schema = a.schema.map(|s| s.as_str().to_string());
             // Parties are the counterparty first, then the affiliations in input order.
-            out.listed_on = state.parties.get(i + 1).map(|p| listed_on(state, p)).unwrap_or_default();
+            if let Some(party) = state.parties.get(i + 1) {
+                out.listed_on = listed_on(state, party);
+                out.list_links = list_links(state, party);
+            }
             if let Some(f) = transaction.affiliations.iter().find(|f| super::profile::same_person(&f.name, &a.name)) {
                 out.description = f.description.clone();
                 out.source = f.source.clone();
@@ -153,17 +162,33 @@ pub fn assess(
     Ok((profile, event))
 }
 
+/// The party's hits this case confirmed as true matches.
+fn confirmed<'a>(state: &'a CaseState, party: &'a Party) -> impl Iterator<Item = &'a HitRef> {
+    party.hits.iter().filter(|hit| state.disposition_of(party, hit).is_some_and(|d| d.verdict == Verdict::TrueMatch))
+}
+
 /// The lists a party is confirmed on in this case.
 fn listed_on(state: &CaseState, party: &Party) -> Vec<String> {
-    let mut lists: Vec<String> = party
-        .hits
-        .iter()
-        .filter(|hit| state.disposition_of(party, hit).is_some_and(|d| d.verdict == Verdict::TrueMatch))
-        .map(|hit| hit.list.clone())
-        .collect();
+    let mut lists: Vec<String> =
+        confirmed(state, party).filter(|hit| hit.link.is_none()).map(|hit| hit.list.clone()).collect();
     lists.sort();
     lists.dedup();
     lists
+}
+
+/// The list entries this case confirmed name the party in their links.
+fn list_links(state: &CaseState, party: &Party) -> Vec<ListLink> {
+    confirmed(state, party)
+        .filter_map(|hit| {
+            hit.link.as_ref().map(|link| ListLink {
+                list: hit.list.clone(),
+                entry_id: hit.entry_id.clone(),
+                entry_name: hit.name.clone(),
+                relation: link.relation.clone(),
+                named_as: hit.matched_name.clone(),
+            })
+        })
+        .collect()
 }
 
 /// The counterparty's watch-list findings, less those this case marked not relevant.

@@ -40,7 +40,7 @@
 use super::profile::{self, same_person, UserProfile};
 use super::{CaseEvent, EventKind, NewEvent};
 use crate::affiliations::ScreeningInput;
-use crate::matching::PriorJudgement;
+use crate::matching::{LinkedBy, PriorJudgement};
 use crate::model::Schema;
 use crate::risk::Tier;
 use crate::store::{Store, StoreError};
@@ -134,9 +134,15 @@ pub struct HitRef {
     pub explanation: String,
     /// An earlier case's "false positive" for this pair, as the screening recorded it.
     pub allow_listed: Option<PriorJudgement>,
+    /// The entry names the party in its links rather than being it (`Hit::link`).
+    pub link: Option<LinkedBy>,
 }
 
 impl HitRef {
+    pub fn matched_note(&self) -> Option<String> {
+        crate::matching::matched_note(&self.name, &self.matched_name, self.link.as_ref())
+    }
+
     /// Allow-listed and unchanged: it needs no disposition in this case.
     pub fn settled_elsewhere(&self) -> bool {
         self.allow_listed.as_ref().is_some_and(|p| !p.changed)
@@ -392,6 +398,7 @@ fn parties_of(p: &Value) -> Vec<Party> {
                         matched_name: h["matched_name"].as_str().unwrap_or_default().to_string(),
                         score: h["score"].as_f64().unwrap_or(0.0),
                         allow_listed: serde_json::from_value(h["allow_listed"].clone()).ok(),
+                        link: serde_json::from_value(h["link"].clone()).ok(),
                         explanation: h["explanation"]["summary"].as_str().unwrap_or_default().to_string(),
                     })
                     .collect()

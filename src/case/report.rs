@@ -117,7 +117,8 @@ pub struct HitView {
     pub list: String,
     pub entry_id: String,
     pub name: Name,
-    pub matched_name: Name,
+    /// The other name that matched, or the name the entry gives the party in its links.
+    pub matched: Option<String>,
     pub score: f64,
     pub explanation: String,
     /// The latest disposition of this hit; `None` while it is not disposed of.
@@ -304,7 +305,7 @@ pub fn view(store: &Store, case_id: &str) -> Result<ReportView, ReportError> {
                     list: hit.list.clone(),
                     entry_id: hit.entry_id.clone(),
                     name: Name::new(&hit.name),
-                    matched_name: Name::new(&hit.matched_name),
+                    matched: hit.matched_note(),
                     score: hit.score,
                     explanation: hit.explanation.clone(),
                     disposition: state.disposition_of(party, hit).map(|d| DispositionView {

@@ -575,23 +575,33 @@ fn identifier(fact: &str) -> Option<Identifier> {
 }
 
 /// Fills in the entry id of each link whose name is exactly one entry's primary name in the
-/// same list. The final period `apply_remarks` strips may belong to the name ("… S.A."), so the
-/// name with a period is tried too.
+/// same list, or else exactly one entry's strong alias (a vessel's owner is often written as
+/// the owner's acronym: "NITC"). The final period `apply_remarks` strips may belong to the name
+/// ("… S.A."), so the name with a period is tried too. A link left unresolved names a party the
+/// list holds no entry for; the matcher indexes those names (`Index::add_links`).
 pub(super) fn resolve_links(entities: &mut [Entity]) {
-    let mut by_name: HashMap<String, Option<String>> = HashMap::new();
+    let mut by_primary: HashMap<String, Option<String>> = HashMap::new();
+    let mut by_alias: HashMap<String, Option<String>> = HashMap::new();
+    let note = |names: &mut HashMap<String, Option<String>>, name: &str, id: &str| {
+        names.entry(name.to_string()).and_modify(|e| *e = None).or_insert_with(|| Some(id.to_string()));
+    };
     for entity in entities.iter() {
-        by_name
-            .entry(entity.primary_name().to_string())
-            .and_modify(|id| *id = None)
-            .or_insert_with(|| Some(entity.entry_id.clone()));
+        note(&mut by_primary, entity.primary_name(), &entity.entry_id);
+        for alias in entity.names.iter().skip(1).filter(|n| n.kind == NameKind::Alias) {
+            note(&mut by_alias, &alias.full, &entity.entry_id);
+        }
     }
+    let unique = |name: &str| match (by_primary.get(name), by_alias.get(name)) {
+        (Some(Some(id)), _) | (None, Some(Some(id))) => Some(id.clone()),
+        _ => None,
+    };
     for entity in entities.iter_mut() {
         for link in entity.links.iter_mut().filter(|l| l.entry_id.is_none()) {
             let dotted = format!("{}.", link.name);
-            if let Some(Some(id)) = by_name.get(&link.name) {
-                link.entry_id = Some(id.clone());
-            } else if let Some(Some(id)) = by_name.get(&dotted) {
-                link.entry_id = Some(id.clone());
+            if let Some(id) = unique(&link.name) {
+                link.entry_id = Some(id);
+            } else if let Some(id) = unique(&dotted) {
+                link.entry_id = Some(id);
                 link.name = dotted;
             }
         }

@@ -25,6 +25,10 @@ pub struct IndexedEntity {
     pub countries: Vec<String>,
     /// Normalised identifier values (passport, IMO, registration numbers).
     pub identifiers: Vec<String>,
+    /// Set on the stand-in for a party the entry names in its links: the relation as the list
+    /// writes it. The stand-in carries the entry's list, id and primary name and the linked
+    /// party's name only, so nothing about the entry is adjusted against the query.
+    pub link: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +121,7 @@ impl Index {
                     .map(|i| identifier_key(&i.value))
                     .filter(|k| k.len() >= 5)
                     .collect(),
+                link: None,
             });
             for key in &index.entities[entity_id as usize].identifiers.clone() {
                 index.by_identifier.entry(key.clone()).or_default().push(entity_id);
@@ -126,6 +131,7 @@ impl Index {
                 let norm = normalize(&name.full, forms);
                 index.add_name(entity_id, name.kind, &name.full, norm);
             }
+            index.add_links(list, entity);
         }
         for (id, token) in index.vocab.iter().enumerate() {
             let id = id as u32;
@@ -141,6 +147,28 @@ impl Index {
             list.dedup();
         }
         index
+    }
+
+    /// Indexes the parties an entry names in its links but the list does not hold as entries
+    /// of their own (OFAC "Linked To: …" and vessel owners the importer could not resolve to an
+    /// entry). A link that resolved to an entry needs no stand-in: that entry's own names are
+    /// indexed and hit directly.
+    fn add_links(&mut self, list: &str, entity: &Entity) {
+        for link in entity.links.iter().filter(|l| l.entry_id.is_none()) {
+            let stand_in = self.entities.len() as u32;
+            self.entities.push(IndexedEntity {
+                list: list.to_string(),
+                entry_id: entity.entry_id.clone(),
+                schema: Schema::Unknown,
+                primary_name: entity.primary_name().to_string(),
+                birth_dates: Vec::new(),
+                countries: Vec::new(),
+                identifiers: Vec::new(),
+                link: Some(link.relation.clone()),
+            });
+            let norm = normalize(&link.name, legal_forms_for(None));
+            self.add_name(stand_in, NameKind::Primary, &link.name, norm);
+        }
     }
 
     fn add_name(&mut self, entity: u32, kind: NameKind, full: &str, norm: NormName) {

@@ -20,7 +20,8 @@ use std::collections::HashMap;
 
 /// The version of the matching rules, recorded with every result so a case can say which
 /// rules produced its hits.
-pub const MATCHER_VERSION: &str = "klaring-match 1";
+/// 2: a party an entry names in its links hits that entry (`Hit::link`).
+pub const MATCHER_VERSION: &str = "klaring-match 2";
 
 /// Hits at or above this score are alerts. Chosen on the development set (README, "Quality"):
 /// the lowest value that keeps false alerts on innocent names at or below 1 %.
@@ -79,9 +80,36 @@ pub struct Hit {
     /// the case files know it. The hit stays in the result so a reviewer sees it was found.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allow_listed: Option<PriorJudgement>,
+    /// Set when the name matched is not the entry's own but a party the entry names in its
+    /// links (OFAC "Linked To: …", a vessel's owner): the list itself ties the screened party
+    /// to the listed one. `name` is then the listed entry's name, `matched_name` the linked
+    /// party's as the list writes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<LinkedBy>,
+}
+
+/// How the listed entry names the screened party.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedBy {
+    /// The relation as the list writes it, from the entry's side ("linked_to", "owner").
+    pub relation: String,
+}
+
+/// What a reader needs besides the listed name: the other name that matched, or the name the
+/// entry gives a party in its links. `None` when the entry's primary name itself matched.
+pub fn matched_note(name: &str, matched_name: &str, link: Option<&LinkedBy>) -> Option<String> {
+    match link {
+        Some(link) => Some(format!("names \"{matched_name}\" in its links ({})", link.relation)),
+        None if matched_name != name => Some(format!("matched \"{matched_name}\"")),
+        None => None,
+    }
 }
 
 impl Hit {
+    pub fn matched_note(&self) -> Option<String> {
+        matched_note(&self.name, &self.matched_name, self.link.as_ref())
+    }
+
     /// Whether the hit is an alert: not allow-listed, or allow-listed but changed since.
     pub fn alerts(&self) -> bool {
         self.allow_listed.as_ref().is_none_or(|prior| prior.changed)
@@ -190,6 +218,13 @@ pub fn screen(index: &Index, query: &Query, min_score: f64) -> Result<Vec<Hit>, 
             (hit.score >= min_score).then_some(hit)
         })
         .collect();
+    // One hit per entry: its own name if that matched, else the best of the names in its links.
+    hits.sort_by(|a, b| {
+        (&a.list, &a.entry_id, a.link.is_some())
+            .cmp(&(&b.list, &b.entry_id, b.link.is_some()))
+            .then(b.score.total_cmp(&a.score))
+    });
+    hits.dedup_by(|later, first| later.list == first.list && later.entry_id == first.entry_id);
     hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| (&a.list, &a.entry_id).cmp(&(&b.list, &b.entry_id))));
     Ok(hits)
 }
@@ -306,6 +341,7 @@ fn finish(
         name: entity.primary_name.clone(),
         matched_name: name.full.clone(),
         score,
+        link: entity.link.clone().map(|relation| LinkedBy { relation }),
         explanation: Explanation {
             summary,
             name_score: matched.score,

@@ -21,6 +21,7 @@
 pub mod destinations;
 pub mod end_users;
 pub mod goods;
+pub mod list_links;
 pub mod model;
 pub mod ownership;
 pub mod profile;
@@ -29,6 +30,7 @@ pub mod red_flags;
 use destinations::DestinationProfile;
 use end_users::{Category, SensitiveFinding};
 use goods::{Classification, GoodsFinding, GoodsItem};
+use list_links::{LinkFinding, ListLink};
 use model::{model, Effect};
 use ownership::{Affiliation, Owner, OwnershipCalculation, Relation, RelationFinding};
 pub use profile::{Factor, Factors, FloorFired, Measure, Requirement, RequirementKind, RiskProfile, Source, Tier};
@@ -76,6 +78,9 @@ pub struct Counterparty {
     /// (flag EU-02): `true`, or the items.
     #[serde(default)]
     pub watch_list: WatchList,
+    /// List entries that name it in their links (`list_links`), after screening.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub list_links: Vec<ListLink>,
     /// Informational.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
@@ -90,6 +95,7 @@ impl Counterparty {
             reseller: false,
             listed_on: Vec::new(),
             watch_list: WatchList::default(),
+            list_links: Vec::new(),
             country: None,
         }
     }
@@ -201,7 +207,9 @@ pub fn assess(input: &AssessInput) -> Result<RiskProfile, AssessError> {
     let sensitive = end_users::findings(input);
     let end_user = end_users::score(input, &sensitive, answers);
     let destination_factor = destinations::score(&destination, answers);
-    let ownership = ownership::aggregate(&Owner::from_affiliations(&input.affiliations));
+    let mut owners = Owner::from_affiliations(&input.affiliations);
+    owners.extend(list_links::owners(&input.counterparty.list_links));
+    let ownership = ownership::aggregate(&owners);
 
     let derived = derived_flags(input, &sensitive, &ownership);
     let mut extra = Vec::new();
@@ -242,6 +250,7 @@ pub fn assess(input: &AssessInput) -> Result<RiskProfile, AssessError> {
         destination,
         sensitive_end_users: sensitive,
         relations: input.affiliations.iter().map(RelationFinding::of).collect(),
+        list_links: link_findings(input),
         ownership,
         questionnaire,
     })
@@ -264,6 +273,7 @@ fn validate(input: &AssessInput) -> Result<DestinationProfile, AssessError> {
         return Err(AssessError::NoCounterpartyName);
     }
     check_lists(&input.counterparty.name, &input.counterparty.listed_on)?;
+    check_links(&input.counterparty.name, &input.counterparty.list_links)?;
     let mut owned = 0.0;
     for (index, a) in input.affiliations.iter().enumerate() {
         if a.name.trim().is_empty() {
@@ -276,6 +286,7 @@ fn validate(input: &AssessInput) -> Result<DestinationProfile, AssessError> {
             owned += a.percent.unwrap_or(0.0);
         }
         check_lists(&a.name, &a.listed_on)?;
+        check_links(&a.name, &a.list_links)?;
     }
     if owned > 100.0 + 1e-9 {
         return Err(AssessError::SharesOver100 { total: owned });
@@ -296,6 +307,18 @@ fn check_lists(party: &str, lists: &[String]) -> Result<(), AssessError> {
         Some(list) => Err(AssessError::UnknownList { party: party.to_string(), list: list.clone() }),
         None => Ok(()),
     }
+}
+
+fn check_links(party: &str, links: &[ListLink]) -> Result<(), AssessError> {
+    check_lists(party, &links.iter().map(|l| l.list.clone()).collect::<Vec<_>>())
+}
+
+/// Every list link of the counterparty and of its affiliations, each with its party.
+fn link_findings(input: &AssessInput) -> Vec<LinkFinding> {
+    let cp = &input.counterparty;
+    let counterparty = cp.list_links.iter().map(|l| LinkFinding::of(&cp.name, l));
+    let affiliates = input.affiliations.iter().flat_map(|a| a.list_links.iter().map(|l| LinkFinding::of(&a.path(), l)));
+    counterparty.chain(affiliates).collect()
 }
 
 /// "X (eu-fsf)" for every party (counterparty or affiliate) confirmed on a list with `effect`.
@@ -364,6 +387,9 @@ fn derived_flags(
     for c in ownership.iter().filter(|c| c.effect == Effect::RedFlag && c.owned) {
         derived.push(Derived { id: "EU-07".into(), reason: format!("{}: {}", c.jurisdiction, c.calculation) });
     }
+    for finding in link_findings(input) {
+        derived.push(Derived { id: "EU-07".into(), reason: finding.path });
+    }
     derived
 }
 
@@ -420,6 +446,14 @@ fn floors(
         .filter(|a| has_effect(&a.listed_on, Effect::Prohibition))
         .filter(|a| !(prohibiting.contains(&a.relation) && (a.relation == Relation::EndUser || eu_caught)))
         .map(Affiliation::path)
+        .chain(
+            input
+                .counterparty
+                .list_links
+                .iter()
+                .filter(|l| has_effect(std::slice::from_ref(&l.list), Effect::Prohibition))
+                .map(|l| format!("{}: {}", input.counterparty.name, l.path())),
+        )
         .collect();
     if !listed_affiliates.is_empty() {
         fire("listed-affiliate", listed_affiliates.join("; "));

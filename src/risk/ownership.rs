@@ -84,6 +84,9 @@ pub struct Affiliation {
     /// Lists X is confirmed on (list ids: "eu-fsf", "ofac-sdn"…), after screening.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub listed_on: Vec<String>,
+    /// List entries that name X in their links, after screening (`list_links`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub list_links: Vec<super::list_links::ListLink>,
     /// Informational, as `affiliations::Affiliation` writes them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
@@ -101,6 +104,7 @@ impl Affiliation {
             date: None,
             description: None,
             listed_on: Vec::new(),
+            list_links: Vec::new(),
             country: None,
             schema: None,
         }

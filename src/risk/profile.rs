@@ -5,6 +5,7 @@
 use super::destinations::DestinationProfile;
 use super::end_users::SensitiveFinding;
 use super::goods::GoodsFinding;
+use super::list_links::LinkFinding;
 use super::ownership::{OwnershipCalculation, RelationFinding};
 use super::red_flags::FlagResult;
 use serde::{Deserialize, Serialize};
@@ -184,6 +185,8 @@ pub struct RiskProfile {
     pub destination: DestinationProfile,
     pub sensitive_end_users: Vec<SensitiveFinding>,
     pub relations: Vec<RelationFinding>,
+    /// List entries that name the counterparty or an affiliate in their links.
+    pub list_links: Vec<LinkFinding>,
     pub ownership: Vec<OwnershipCalculation>,
     pub questionnaire: Vec<FlagResult>,
 }

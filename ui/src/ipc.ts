@@ -134,6 +134,13 @@ export interface Hit {
   explanation: Explanation;
   /** An earlier case's "false positive" for this party and entry (the allow list). */
   allow_listed?: PriorJudgement;
+  /** Set when the name matched is one the entry gives a party in its links, not its own. */
+  link?: LinkedBy;
+}
+
+/** src/matching/mod.rs LinkedBy: the relation as the list writes it, from the entry's side. */
+export interface LinkedBy {
+  relation: string;
 }
 
 export interface PriorJudgement {
@@ -329,8 +336,10 @@ export interface HitRef {
   list: string;
   entry_id: string;
   name: string;
+  matched_name: string;
   score: number;
   allow_listed: PriorJudgement | null;
+  link: LinkedBy | null;
 }
 
 export interface CaseParty {
@@ -815,6 +824,19 @@ export interface RelationFinding {
   source?: Source;
 }
 
+/** src/risk/list_links.rs LinkFinding: a list entry that names a party in its links. */
+export interface LinkFinding {
+  /** The counterparty's name, or the affiliation's path. */
+  party: string;
+  list: string;
+  entry_id: string;
+  entry_name: string;
+  /** As the list writes it, from the entry's side. */
+  relation: string;
+  named_as: string;
+  path: string;
+}
+
 /** src/risk/ownership.rs Share. */
 export interface OwnershipShare {
   name: string;
@@ -875,6 +897,8 @@ export interface RiskProfile {
   destination: DestinationProfile;
   sensitive_end_users: SensitiveFinding[];
   relations: RelationFinding[];
+  /** List entries that name the counterparty or an affiliate in their links. */
+  list_links: LinkFinding[];
   ownership: OwnershipCalculation[];
   questionnaire: FlagResult[];
 }

@@ -182,6 +182,8 @@ export const riskEn = {
   'risk.category.prosecutor': 'Prosecutor',
 
   'risk.rel.heading': 'Relations',
+  'risk.links.heading': 'Named in list entries',
+  'risk.links.about': 'A listed entry names this party in its links (confirmed in the case): red flag EU-07; an EU, UN or Dutch entry makes the tier at least Elevated.',
   'risk.rel.owned_by': 'owns part of the counterparty',
   'risk.rel.owns': 'partly owned by the counterparty',
   'risk.rel.subsidiary_of': 'parent company',
@@ -390,6 +392,8 @@ export const riskNl: Record<keyof typeof riskEn, string> = {
   'risk.category.prosecutor': 'Openbaar ministerie',
 
   'risk.rel.heading': 'Relaties',
+  'risk.links.heading': 'Genoemd in lijstvermeldingen',
+  'risk.links.about': 'Een vermelde partij noemt deze partij bij haar koppelingen (in de zaak bevestigd): rode vlag EU-07; een vermelding op een EU-, VN- of Nederlandse lijst maakt het niveau minstens Verhoogd.',
   'risk.rel.owned_by': 'bezit een deel van de wederpartij',
   'risk.rel.owns': 'deels in bezit van de wederpartij',
   'risk.rel.subsidiary_of': 'moedermaatschappij',
