@@ -294,3 +294,21 @@ fn the_cli_exports_the_pdf_beside_the_json_bundle() {
     assert!(bytes == std::fs::read(&again).unwrap(), "two exports of one case differ");
     assert!(text.contains("No hit at or above the threshold."), "{text}");
 }
+
+#[test]
+fn a_hit_through_a_listed_entrys_links_and_the_confirmed_link_read_as_such_in_the_report() {
+    // The bundled OFAC SDN list names Beratex Group Limited as the owner of the tanker ST. VITAMIN.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = klaring::app::open(dir.path()).unwrap();
+    set_user(&mut store, "Ann Export", "export manager");
+    let id = open_case(&mut store, "Beratex Group Ltd", &[]);
+    let fact = "The registry extract shows our prospect owns the tanker ST. VITAMIN.";
+    events::dispose(&mut store, &id, at("2026-03-04T10:05:00Z"), None, "ofac-sdn", "27200", Verdict::TrueMatch, fact)
+        .unwrap();
+    assessment::assess(&mut store, &id, at("2026-03-04T10:07:00Z"), &transaction()).unwrap();
+
+    let text = text_of(&report::pdf(&store, &id).unwrap(), dir.path());
+    assert!(text.contains("names \"Beratex Group Limited\" in its links (owner)"), "{text}");
+    assert!(text.contains("Named in list entries"), "{text}");
+    assert!(text.contains("ofac-sdn entry 27200 (ST. VITAMIN) names it in its links"), "{text}");
+}

@@ -412,6 +412,8 @@ fn an_entry_that_comes_to_name_a_saved_counterparty_in_its_links_alerts_its_case
     assert_eq!(monitor.alerts.len(), 1, "{:?}", monitor.alerts);
     let alert = &monitor.alerts[0].alert;
     assert_eq!((alert.kind, alert.entry_id.as_str()), (AlertKind::NewHit, "18267"));
+    let stored = &update::alerts(&store, false).unwrap()[0].alert;
+    assert_eq!(stored.link.as_ref().map(|l| l.relation.as_str()), Some("linked_to"), "the stored alert says so too");
     let state = events::state(&store, &case_id).unwrap();
     let hit = &state.parties[0].hits[0];
     assert_eq!(hit.link.as_ref().map(|l| l.relation.as_str()), Some("linked_to"));

@@ -53,6 +53,7 @@ async fn journeys_in_the_real_window() {
         prepare(&c).await;
         screen_a_listed_name(&c, &shots).await;
         screen_an_innocent_name(&c, &shots).await;
+        screen_a_party_a_listed_entry_names(&c, &shots).await;
         import_a_list_file(&c, &shots).await;
         c.close().await.expect("close session 1");
     }
@@ -150,6 +151,19 @@ async fn screen_an_innocent_name(c: &Client, shots: &Path) {
     assert!(c.find(Locator::Css("#hits")).await.is_err(), "no hit list for an innocent name");
     println!("journey b: {}", clear.replace('\n', " "));
     screenshot(c, &shots.join("screen-clear.png")).await;
+}
+
+/// (b2) A party with no entry of its own that listed entries name in their links: each such
+/// hit says so, so nobody reads it as a listing.
+async fn screen_a_party_a_listed_entry_names(c: &Client, shots: &Path) {
+    let name = c.find(Locator::Css("#screen-name")).await.unwrap();
+    name.send_keys(ESCAPE).await.unwrap();
+    name.send_keys("Presidency of Defense Industries").await.unwrap();
+    let linked = wait_text(c, "#hits .linked[data-link='linked_to']", "DEMIR, Ismail", QUICK).await;
+    assert!(linked.starts_with("Via a link, not a listing"), "a link hit is not shown as a listing: {linked}");
+    assert_eq!(texts(c, "#hits .linked").await.len(), 4, "four OFAC entries name the agency in their links");
+    println!("journey b2: {linked}");
+    screenshot(c, &shots.join("screen-linked.png")).await;
 }
 
 /// (c) Import a list file through "Import list file…" and see its new version in Lists.

@@ -226,6 +226,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER alerts_acknowledged_once BEFORE UPDATE OF acknowledged_at, acknowledged_by ON alerts
         WHEN OLD.acknowledged_at IS NOT NULL
         BEGIN SELECT RAISE(ABORT, 'an alert is acknowledged once'); END;",
+    // 6: an alert on a party an entry names in its links says so (`matching::Hit::link`): the
+    // relation as the list writes it, NULL for a hit on the entry's own names.
+    "ALTER TABLE alerts ADD COLUMN link TEXT;
+    DROP TRIGGER alerts_never_rewritten;
+    CREATE TRIGGER alerts_never_rewritten BEFORE UPDATE OF id, case_id, event_seq, raised_at, kind, party,
+        party_key, list, entry_id, name, score, entity_sha256, changes, link ON alerts
+        BEGIN SELECT RAISE(ABORT, 'an alert is never rewritten; only its acknowledgement is recorded'); END;",
 ];
 
 pub fn apply(conn: &Connection, path: &Path) -> Result<(), StoreError> {

@@ -4,6 +4,7 @@
 
 use super::{Store, StoreError};
 use crate::case::{CaseEvent, NewEvent};
+use crate::matching::LinkedBy;
 use crate::model::ListVersion;
 use crate::update::monitor::{Alert, AlertKey, NewAlert};
 use crate::update::sources::SourceUrl;
@@ -23,7 +24,7 @@ pub struct MonitoredCase {
 }
 
 const ALERT_COLUMNS: &str = "id, case_id, event_seq, raised_at, kind, party, party_key, list, entry_id, name, score,
-    entity_sha256, changes, acknowledged_at, acknowledged_by";
+    entity_sha256, changes, acknowledged_at, acknowledged_by, link";
 
 impl Store {
     /// The user's own list sources, per list, files in order.
@@ -167,8 +168,8 @@ impl Store {
         for a in alerts {
             tx.execute(
                 "INSERT INTO alerts (case_id, event_seq, raised_at, kind, party, party_key, list, entry_id, name, score,
-                                     entity_sha256, changes)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                     entity_sha256, changes, link)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
                 params![
                     case_id,
                     stored.seq,
@@ -181,7 +182,8 @@ impl Store {
                     a.name,
                     a.score,
                     a.entity_sha256,
-                    super::to_json(&a.changes)
+                    super::to_json(&a.changes),
+                    a.link.as_ref().map(|l| l.relation.as_str())
                 ],
             )?;
             ids.push(tx.last_insert_rowid());
@@ -258,6 +260,7 @@ fn alert_from_row(r: &rusqlite::Row) -> rusqlite::Result<Result<Alert, StoreErro
             score: r.get(10)?,
             entity_sha256: r.get(11)?,
             changes,
+            link: r.get::<_, Option<String>>(15)?.map(|relation| LinkedBy { relation }),
         },
         acknowledged_at: r.get(13)?,
         acknowledged_by: r.get(14)?,

@@ -27,6 +27,7 @@ use crate::affiliations::{self, Screening, ScreeningInput};
 use crate::case::allow_list::{party_key, AllowList, AllowStatus};
 use crate::case::events::{entity_fingerprint, screening_parties, Party};
 use crate::case::{EventKind, NewEvent};
+use crate::matching::LinkedBy;
 use crate::model::Entity;
 use crate::screening::{ScreenResult, Screener};
 use crate::store::{MonitoredCase, Store};
@@ -68,6 +69,9 @@ pub struct NewAlert {
     pub entity_sha256: String,
     /// For a changed entry: what changed since the version the case cites.
     pub changes: Vec<FieldChange>,
+    /// The entry names the party in its links rather than being it (`Hit::link`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<LinkedBy>,
 }
 
 /// A stored alert.
@@ -244,6 +248,7 @@ fn judge(
             score: hit.score,
             entity_sha256: now_sha,
             changes,
+            link: hit.link.clone(),
         };
         if !raised_before.contains(&self::key(&candidate.case_id, &alert)) {
             alerts.push(alert);

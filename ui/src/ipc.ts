@@ -1270,6 +1270,8 @@ export interface Alert {
   score: number;
   entity_sha256: string;
   changes: FieldChange[];
+  /** Set when the entry names the party in its links rather than being it. */
+  link?: LinkedBy;
   acknowledged_at: string | null;
   acknowledged_by: string | null;
 }

@@ -75,7 +75,7 @@ const en = {
   'relation.supplier': 'Supplier',
 
   'hit.listedAs': 'listed as',
-  'hit.linked': 'Not listed itself: the listed entry {name} names “{matched}” in its links ({relation})',
+  'hit.linked': 'Via a link, not a listing: the listed entry {name} names “{matched}” in its links ({relation})',
   'hit.entry': 'entry',
   'hit.open': 'Open the list entry',
   'how.exact': 'exact',
@@ -449,7 +449,7 @@ const nl: Record<Key, string> = {
   'relation.supplier': 'Leverancier',
 
   'hit.listedAs': 'vermeld als',
-  'hit.linked': 'Zelf niet vermeld: de vermelding {name} noemt “{matched}” bij haar koppelingen ({relation})',
+  'hit.linked': 'Via een koppeling, geen vermelding: de vermelde partij {name} noemt “{matched}” bij haar koppelingen ({relation})',
   'hit.entry': 'vermelding',
   'hit.open': 'De lijstvermelding openen',
   'how.exact': 'exact',
