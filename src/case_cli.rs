@@ -411,7 +411,7 @@ fn show(store: &Store, id: &str, json: bool, out: &mut impl Write) -> Result<()>
         writeln!(out, "\nparty {}: {} hit(s)", party.name, party.hits.len())?;
         for hit in &party.hits {
             let d = state.disposition_of(party, hit);
-            let verdict = d.map(|d| format!("{}: {}", serde_json::to_value(d.verdict).unwrap(), d.fact));
+            let verdict = d.map(|d| format!("{}: {}", d.verdict.as_str(), d.fact));
             let verdict = verdict.or_else(|| {
                 hit.settled_elsewhere().then(|| {
                     let p = hit.allow_listed.as_ref().expect("settled hits are allow-listed");

@@ -165,6 +165,24 @@ fn an_owner_confirmed_on_the_eu_list_makes_the_transaction_prohibited() {
     let payload: serde_json::Value = serde_json::from_str(event.payload.get()).unwrap();
     assert_eq!(payload["input"]["affiliations"][0]["relation"], "owned_by");
     assert_eq!(payload["input"]["affiliations"][0]["listed_on"][0], "eu-fsf");
+
+    // Office switches for the Netherlands score Low, yet nobody decides on a prohibited deal alone.
+    let switches = Transaction { goods: vec![GoodsItem::new("switch_router")], ..firewalls_to("NL") };
+    let (risk, _) = assessment::assess(&mut store, &saved.case_id, at("2026-03-04T10:16:00Z"), &switches).unwrap();
+    assert!(risk.prohibited);
+    assert_eq!(risk.tier, Tier::LowModerate, "{:?}", risk.factors);
+    let state = events::state(&store, &saved.case_id).unwrap();
+    assert_eq!(state.approval_required(), Some(events::ApprovalReason::Prohibited));
+    events::decide(
+        &mut store,
+        &saved.case_id,
+        at("2026-03-04T10:20:00Z"),
+        Outcome::Abstain,
+        "The owner is the EU-listed person: we do not supply this company.",
+    )
+    .unwrap();
+    let err = events::submit(&mut store, &saved.case_id, at("2026-03-04T10:25:00Z")).unwrap_err();
+    assert!(err.to_string().contains("the risk profile says the transaction is prohibited"), "{err}");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Everything one case shows, in one read: what the Cases view and `klaring case show --json`
 //! display, and what the PDF report prints.
 
-use super::events::{CaseError, CaseState};
+use super::events::{ApprovalReason, CaseError, CaseState};
 use super::retention::{self, Retention};
 use super::verify::{self, VerifyReport};
 use super::{CaseEvent, CaseSummary};
@@ -35,7 +35,7 @@ pub struct CaseDetail {
     pub risk: Option<RiskRecord>,
     /// Why the latest decision needs a second person's approval (the core's rule, so the app
     /// says in advance what submitting will require).
-    pub approval_required: Option<String>,
+    pub approval_required: Option<ApprovalReason>,
     /// Hits of the latest screening that still need a disposition before proceeding.
     pub undisposed: Vec<String>,
     /// The age of each list the latest screening used, stale under the policy in force.

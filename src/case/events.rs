@@ -79,7 +79,7 @@ pub enum CaseError {
     #[error("four eyes: {approver} took the decision (event {decision_seq}) and cannot also approve it")]
     SameUser { approver: String, decision_seq: i64 },
     #[error("the decision (event {decision_seq}) needs a second person's approval before submitting: {reason}")]
-    ApprovalRequired { decision_seq: i64, reason: String },
+    ApprovalRequired { decision_seq: i64, reason: ApprovalReason },
     #[error("every hit must be disposed of before deciding to proceed; not yet: {}", .0.join("; "))]
     Undisposed(Vec<String>),
     #[error("attachment {name:?}: {reason}")]
@@ -112,6 +112,17 @@ pub enum Verdict {
     CannotExclude,
 }
 
+impl Verdict {
+    /// The snake-case name, as stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::TrueMatch => "true_match",
+            Verdict::FalsePositive => "false_positive",
+            Verdict::CannotExclude => "cannot_exclude",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -119,6 +130,32 @@ pub enum Outcome {
     ProceedWithConditions,
     Abstain,
     Prohibited,
+}
+
+/// Why a decision needs a second person's approval before the case can be submitted. Data,
+/// so the app can say it in the user's language; `Display` is the English of the CLI, the
+/// report and the errors.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "because", rename_all = "snake_case")]
+pub enum ApprovalReason {
+    /// The risk profile's tier is Elevated or High.
+    RiskTier { tier: Tier },
+    /// The risk profile says the transaction is prohibited.
+    Prohibited,
+    /// A hit is a true match or cannot be excluded.
+    Disposition { list: String, entry_id: String, verdict: Verdict },
+}
+
+impl std::fmt::Display for ApprovalReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ApprovalReason::RiskTier { tier } => write!(f, "the risk tier is {}", tier.as_str()),
+            ApprovalReason::Prohibited => write!(f, "the risk profile says the transaction is prohibited"),
+            ApprovalReason::Disposition { list, entry_id, verdict } => {
+                write!(f, "{list} {entry_id} is disposed of as {}", verdict.as_str())
+            }
+        }
+    }
 }
 
 /// One alerting hit as the case recorded it.
@@ -239,6 +276,8 @@ pub struct CaseState {
     pub decision: Option<DecisionRecord>,
     pub approvals: Vec<ApprovalRecord>,
     pub risk_tier: Option<Tier>,
+    /// The latest risk profile says the transaction is prohibited.
+    pub risk_prohibited: bool,
     pub submitted: Option<i64>,
     pub submitted_retention_years: Option<u32>,
     pub attachments: Vec<AttachmentRecord>,
@@ -293,7 +332,10 @@ impl CaseState {
                     size: p["size"].as_u64().unwrap_or(0),
                     sha256: text("sha256"),
                 }),
-                "risk_assessed" => state.risk_tier = serde_json::from_value(p["tier"].clone()).ok(),
+                "risk_assessed" => {
+                    state.risk_tier = serde_json::from_value(p["tier"].clone()).ok();
+                    state.risk_prohibited = p["prohibited"].as_bool().unwrap_or(false);
+                }
                 "watch_screened" => state.watch = watch_findings(&p["matches"]),
                 "watch_marked" => state.watch_marks.push(WatchMarkRecord {
                     seq: e.seq,
@@ -336,19 +378,25 @@ impl CaseState {
     }
 
     /// Why the latest decision needs a second person's approval, if it does.
-    pub fn approval_required(&self) -> Option<String> {
-        match self.risk_tier {
-            Some(tier @ (Tier::Elevated | Tier::High)) => Some(format!("the risk tier is {}", tier.as_str())),
-            Some(Tier::LowModerate) => None,
-            None => self
-                .parties
-                .iter()
-                .flat_map(|party| party.hits.iter().filter_map(move |hit| self.disposition_of(party, hit)))
-                .find(|d| matches!(d.verdict, Verdict::TrueMatch | Verdict::CannotExclude))
-                .map(|d| {
-                    format!("{} {} is disposed of as {}", d.list, d.entry_id, serde_json::to_value(d.verdict).unwrap())
-                }),
+    pub fn approval_required(&self) -> Option<ApprovalReason> {
+        if let Some(tier @ (Tier::Elevated | Tier::High)) = self.risk_tier {
+            return Some(ApprovalReason::RiskTier { tier });
         }
+        // A prohibited transaction can score Low (an EU-listed buyer of switches in a free
+        // country); whoever decides on it, one person alone must not.
+        if self.risk_prohibited {
+            return Some(ApprovalReason::Prohibited);
+        }
+        // Nor on a party that is, or may be, the listed one, whatever the tier.
+        self.parties
+            .iter()
+            .flat_map(|party| party.hits.iter().filter_map(move |hit| self.disposition_of(party, hit)))
+            .find(|d| matches!(d.verdict, Verdict::TrueMatch | Verdict::CannotExclude))
+            .map(|d| ApprovalReason::Disposition {
+                list: d.list.clone(),
+                entry_id: d.entry_id.clone(),
+                verdict: d.verdict,
+            })
     }
 
     /// The latest relevance mark of one watch-list finding in this case.

@@ -322,7 +322,7 @@ pub fn view(store: &Store, case_id: &str) -> Result<ReportView, ReportError> {
         .collect();
 
     let approval = ApprovalView {
-        required: state.approval_required(),
+        required: state.approval_required().map(|r| r.to_string()),
         given: state.approval().map(|a| EventNote {
             seq: a.seq,
             at: at(a.seq),

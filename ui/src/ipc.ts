@@ -463,6 +463,12 @@ export interface ListAge {
   stale: boolean;
 }
 
+/** src/case/events.rs ApprovalReason. */
+export type ApprovalReason =
+  | { because: 'risk_tier'; tier: Tier }
+  | { because: 'prohibited' }
+  | { because: 'disposition'; list: string; entry_id: string; verdict: Verdict };
+
 export interface CaseDetail {
   summary: CaseSummary;
   state: CaseState;
@@ -470,7 +476,7 @@ export interface CaseDetail {
   verify: VerifyReport;
   risk: RiskRecord | null;
   /** Why the latest decision needs a second person's approval; null when it does not. */
-  approval_required: string | null;
+  approval_required: ApprovalReason | null;
   /** Hits still to be disposed of before proceeding, as "party: list entry". */
   undisposed: string[];
   list_ages: ListAge[];
